@@ -1,0 +1,1 @@
+"""The course grading engine: sandbox, call interface, hidden-suite runner, pipeline, CLI."""

@@ -1,0 +1,107 @@
+"""Grade every collected submission of an assignment: parallel workers, one coordinator.
+
+Workers (forked processes; `course` pins one BLAS thread before numpy loads) grade submissions; only this coordinator writes
+result files, autograded notebooks and the gradebook. A submission already graded from the same
+bytes by the same suite version is not graded again, so a re-run is idempotent and a run killed
+mid-batch resumes where it stopped (result files are written atomically, last).
+"""
+import hashlib
+import multiprocessing
+import os
+import traceback
+
+import nbformat
+
+from autograder import gradebook
+from autograder.course import CourseError
+from autograder.pipeline import grade_submission, suite_version
+from autograder.suite import suite_path
+
+
+def submission_digest(folder):
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def timestamp_of(folder):
+    ts = folder / "timestamp.txt"
+    return ts.read_text().strip() if ts.is_file() else None
+
+
+def _notebook_in(folder, assignment):
+    expected = folder / f"{assignment}.ipynb"
+    if expected.exists():
+        return expected, None
+    found = sorted(folder.glob("*.ipynb"))
+    if len(found) == 1:
+        return found[0], f"The notebook was named {found[0].name} instead of {expected.name}."
+    return expected, None
+
+
+def _grade_job(job):
+    """Runs in a worker. Never raises: an internal error becomes that submission's result."""
+    assignment, student, folder, release_nb, policy = job
+    path, note = _notebook_in(folder, assignment)
+    try:
+        result, restored = grade_submission(assignment, student, path, release_nb, policy)
+    except Exception as exc:
+        result = {"assignment": assignment, "student": student, "status": "error",
+                  "reason": f"internal grader error ({type(exc).__name__}); the instructor has the details",
+                  "grader_traceback": traceback.format_exc(), "items": {}, "score": 0.0,
+                  "max_score": 0.0, "notes": [], "cells": []}
+        restored = None
+    if note:
+        result["notes"].insert(0, note)
+    return student, path.name, result, nbformat.writes(restored) if restored is not None else None
+
+
+def autograde(course, assignment, students=None, workers=None, policy=None, force=False, progress=True):
+    """Grade the collected submissions; returns {student: result} for every submission."""
+    suite_path(assignment)                       # refuse early if there is no hidden suite
+    releases = course.release_notebooks(assignment)
+    if f"{assignment}.ipynb" not in releases:
+        raise CourseError(f"release/{assignment}/ has no {assignment}.ipynb")
+    release_nb = releases[f"{assignment}.ipynb"]
+    found = course.submissions(assignment)
+    if students:
+        unknown = sorted(set(students) - set(found))
+        if unknown:
+            raise CourseError(f"no collected submission of '{assignment}' for: {', '.join(unknown)}")
+        found = {s: found[s] for s in students}
+    version = suite_version(assignment)
+    results, jobs, digests = {}, [], {}
+    for student, folder in found.items():
+        digests[student] = submission_digest(folder)
+        old = course.read_result(assignment, student)
+        if (not force and old and old.get("suite_version") == version
+                and old.get("submission_sha256") == digests[student]):
+            results[student] = old
+        else:
+            jobs.append((assignment, student, folder, release_nb, policy))
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    bar = _progress(len(jobs), progress)
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        for student, nb_name, result, restored in pool.imap_unordered(_grade_job, jobs):
+            folder = found[student]
+            result["submission_sha256"] = digests[student]
+            result["timestamp"] = timestamp_of(folder)
+            if restored is not None:
+                out = course.path("autograded", student, assignment)
+                out.mkdir(parents=True, exist_ok=True)
+                (out / f"{assignment}.ipynb").write_text(restored, encoding="utf-8")
+            if result["status"] != "error" and result["items"]:
+                gradebook.record(course, result, result["timestamp"])
+            course.write_result(assignment, student, result)   # last: its presence means done
+            results[student] = result
+            bar.update(1)
+    bar.close()
+    return results
+
+
+def _progress(total, enabled):
+    from tqdm import tqdm
+    return tqdm(total=total, desc="grading", unit="submission", disable=not enabled or total == 0)

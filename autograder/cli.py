@@ -1,0 +1,109 @@
+"""`course`: the one command for TAs, instructors and students.
+
+    course init DIR                    make a course directory (nbgrader config, exchange)
+    course release A                   generate the student version, check it leaks nothing, release
+    course collect A [--zip FILE]      collect from the nbgrader exchange, or from an LMS zip
+    course autograde A [--student S]   grade in the sandbox, write results and the gradebook
+    course feedback A                  write feedback and release it through the exchange
+    course export A [--to FILE]        nbgrader's grades.csv
+    course check NOTEBOOK [--all]      (students) run a notebook's visible checks headless
+    course demo                        the whole lifecycle on a simulated class
+
+Commands that act on a course take --course DIR (default: $COURSE_DIR, else the current directory).
+"""
+import os
+
+# Before numpy loads anywhere: on small matrices extra BLAS threads only contend, and grading
+# runs one worker per core.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+
+def _parser():
+    p = argparse.ArgumentParser(prog="course", description="Run the deep-networks course.",
+                                formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def with_course(sp):
+        sp.add_argument("--course", type=Path, default=Path(os.environ.get("COURSE_DIR", ".")),
+                        help="the course directory (default: $COURSE_DIR or .)")
+        return sp
+
+    sp = sub.add_parser("init", help="make a course directory")
+    sp.add_argument("directory", type=Path)
+    for name in ("release", "feedback"):
+        with_course(sub.add_parser(name)).add_argument("assignment")
+    sp = with_course(sub.add_parser("collect"))
+    sp.add_argument("assignment")
+    sp.add_argument("--zip", type=Path, help="a zip of notebooks from an LMS")
+    sp = with_course(sub.add_parser("autograde"))
+    sp.add_argument("assignment")
+    sp.add_argument("--student", action="append", help="only this student (repeatable)")
+    sp.add_argument("--workers", type=int, help="parallel workers (default: one per core)")
+    sp.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
+    sp = with_course(sub.add_parser("export"))
+    sp.add_argument("assignment")
+    sp.add_argument("--to", type=Path, help="CSV file (default: grades.csv in the course)")
+    sp = sub.add_parser("check", help="run a notebook's visible checks")
+    sp.add_argument("notebook")
+    sp.add_argument("--all", action="store_true", help="also run the experiment cells")
+    sp = sub.add_parser("demo", help="the whole lifecycle on a simulated class")
+    sp.add_argument("--dir", type=Path, help="course directory to create (default: .demo/course-<time>)")
+    return p
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    if args.command == "check":
+        from coursekit.check import main as check_main
+        return check_main([args.notebook] + (["--all"] if args.all else []))
+    from autograder import commands, demo
+    from autograder.course import Course, CourseError
+    try:
+        if args.command == "init":
+            print(f"course directory ready: {Course(args.directory).init().root}")
+        elif args.command == "demo":
+            demo.run(args.dir)
+        else:
+            course = Course(args.course)
+            if args.command == "release":
+                print(f"released: {commands.release(course, args.assignment)}")
+            elif args.command == "collect":
+                got = commands.collect(course, args.assignment, args.zip)
+                print(f"collected {len(got)}: {', '.join(got)}")
+            elif args.command == "autograde":
+                _autograde(commands, course, args)
+            elif args.command == "feedback":
+                print(f"feedback written for {len(commands.feedback(course, args.assignment))} students")
+            elif args.command == "export":
+                print(f"grades written: {commands.export(course, args.assignment, args.to)}")
+    except CourseError as exc:
+        print(f"course {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _autograde(commands, course, args):
+    from autograder.sandbox import Policy, protections
+    active = protections(Policy())
+    print("sandbox: " + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in active.items()
+                                  if k in ("unprivileged_user", "network_isolated")))
+    if not active["unprivileged_user"]:
+        print("warning: not running as root, so student code runs as YOUR user: it can read any file "
+              "you can (solutions, the gradebook). Limits and deadlines still apply. Grade as root "
+              "(or in a container) for the full sandbox.", file=sys.stderr)
+    if not active["network_isolated"]:
+        print("warning: no network namespace available: student code can reach the network.", file=sys.stderr)
+    results = commands.autograde(course, args.assignment, args.student, args.workers, args.force)
+    for student, r in sorted(results.items()):
+        status = "" if r["status"] == "graded" else f"  ({r['status']}: {r['reason']})"
+        print(f"  {student:20s} {r['score']:g} / {r['max_score']:g}{status}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""What each `course` command does, as functions (the CLI and the demo call these).
+
+Each raises CourseError with one line for the user on bad input, before changing anything.
+"""
+import re
+import shutil
+import zipfile
+from datetime import datetime, timezone
+
+from autograder import feedback as feedback_render
+from autograder import release_guard
+from autograder.autograde import autograde as autograde_batch
+from autograder.course import Course, CourseError, assignment_source, snapshot_source
+from autograder.suite import SuiteError, suite_path
+
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def release(course, assignment):
+    """source snapshot -> nbgrader generate_assignment -> leak check -> nbgrader release_assignment."""
+    course.require()
+    assignment_source(assignment)
+    try:
+        suite_path(assignment)
+    except SuiteError as exc:
+        raise CourseError(str(exc)) from None
+    source = snapshot_source(course, assignment)
+    course.nbgrader("generate_assignment", assignment, "--force")
+    release_dir = course.path("release", assignment)
+    leaks = release_guard.problems(release_dir, assignment, (source / f"{assignment}.ipynb").read_text())
+    if leaks:
+        shutil.rmtree(release_dir)
+        raise CourseError(f"release of '{assignment}' withdrawn, it leaks: {leaks[0]}"
+                          + (f" (and {len(leaks) - 1} more)" if len(leaks) > 1 else ""))
+    course.nbgrader("release_assignment", assignment, "--force")
+    return release_dir
+
+
+def collect(course, assignment, zip_path=None):
+    """From the nbgrader exchange (default), or from an LMS zip of notebooks."""
+    course.require()
+    course.release_notebooks(assignment)
+    if zip_path is None:
+        course.nbgrader("collect", assignment, "--update")
+        return sorted(course.submissions(assignment))
+    return _collect_zip(course, assignment, zip_path)
+
+
+def _collect_zip(course, assignment, zip_path):
+    """Entries `<student>/<any>.ipynb` or `<student>_<anything>.ipynb` (the usual LMS export).
+
+    A submission replaces the collected one only if it is newer: an earlier one never wins.
+    """
+    try:
+        with zipfile.ZipFile(zip_path) as zf:
+            entries = [i for i in zf.infolist() if i.filename.endswith(".ipynb") and not i.is_dir()
+                       and "__MACOSX" not in i.filename]
+            found = {}
+            for info in entries:
+                parts = info.filename.split("/")
+                student = parts[0] if len(parts) > 1 else parts[0].rsplit(".", 1)[0].split("_")[0]
+                if not STUDENT_ID.match(student):
+                    raise CourseError(f"cannot tell the student from zip entry '{info.filename}'")
+                stamp = datetime(*info.date_time, tzinfo=timezone.utc)
+                if student not in found or stamp > found[student][1]:
+                    found[student] = (info, stamp)
+            if not found:
+                raise CourseError(f"{zip_path} holds no notebooks")
+            payload = {s: (zf.read(info), stamp) for s, (info, stamp) in found.items()}
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise CourseError(f"cannot read {zip_path}: {exc}") from None
+    collected = []
+    for student, (data, stamp) in sorted(payload.items()):
+        dest = course.path("submitted", student, assignment)
+        old = dest / "timestamp.txt"
+        stamp_text = stamp.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+        if old.is_file() and _parse(old.read_text()) >= stamp:
+            continue
+        tmp = dest.with_name(assignment + ".incoming")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        (tmp / f"{assignment}.ipynb").write_bytes(data)
+        (tmp / "timestamp.txt").write_text(stamp_text)
+        if dest.exists():
+            shutil.rmtree(dest)
+        tmp.rename(dest)
+        collected.append(student)
+    return collected
+
+
+def _parse(text):
+    from nbgrader.utils import parse_utc
+    return parse_utc(text.strip())
+
+
+def autograde(course, assignment, students=None, workers=None, force=False, progress=True):
+    course.require()
+    try:
+        return autograde_batch(course, assignment, students, workers, force=force, progress=progress)
+    except SuiteError as exc:
+        raise CourseError(str(exc)) from None
+
+
+def feedback(course, assignment):
+    """feedback/<student>/<A>/<A>.html from each result, then nbgrader release_feedback."""
+    course.require()
+    results = sorted(course.path("results", assignment).glob("*.json"))
+    if not results:
+        raise CourseError(f"no graded submissions of '{assignment}' (run `course autograde {assignment}`)")
+    written = []
+    for path in results:
+        result = course.read_result(assignment, path.stem)
+        out = course.path("feedback", path.stem, assignment)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{assignment}.html").write_text(feedback_render.render_html(result), encoding="utf-8")
+        (out / f"{assignment}.txt").write_text(feedback_render.render_text(result), encoding="utf-8")
+        written.append(out / f"{assignment}.html")
+    course.nbgrader("release_feedback", assignment)
+    return written
+
+
+def export(course, assignment, to=None):
+    """nbgrader's own CSV export of the gradebook (autograded and hand-graded scores)."""
+    course.require()
+    course.release_notebooks(assignment)
+    target = to or course.path("grades.csv")
+    course.nbgrader("export", "--assignment", assignment, f"--to={target}")
+    return target
+
+

@@ -1,0 +1,135 @@
+"""A course directory, and the nbgrader commands run on it.
+
+    <course>/
+      nbgrader_config.py     course id, exchange folder (written by `course init`)
+      source/<A>/            a snapshot of assignments/<A>, taken at release
+      release/<A>/           nbgrader's student version
+      submitted/<s>/<A>/     collected submissions (nbgrader's layout, with timestamp.txt)
+      autograded/<s>/<A>/    restored notebooks with our run's outputs (for the formgrader)
+      results/<A>/<s>.json   one result file per submission
+      feedback/<s>/<A>/      feedback for the student
+      gradebook.db           nbgrader's SQLite gradebook
+      exchange/              nbgrader's local exchange
+
+nbgrader's own commands keep working on it: `course` only adds steps around them.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+ASSIGNMENTS = REPO / "assignments"
+COURSE_ID = "deepnets"
+
+
+class CourseError(Exception):
+    """Bad input to a course command; the message is one line for the user."""
+
+
+CONFIG = """\
+# nbgrader configuration of this course directory (written by `course init`).
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.root = {root!r}
+c.Exchange.root = {exchange!r}
+c.Exchange.path_includes_course = False
+# Simulated or LMS-collected submissions are not owned by a Unix account named after the student.
+c.ExchangeCollect.check_owner = False
+# Students never see hidden tests: there are none in the notebooks, and feedback is ours.
+c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+"""
+
+
+class Course:
+    def __init__(self, root):
+        self.root = Path(root).resolve()
+
+    # -- layout ---------------------------------------------------------------------------
+    def path(self, *parts):
+        return self.root.joinpath(*parts)
+
+    @property
+    def gradebook_url(self):
+        return f"sqlite:///{self.path('gradebook.db')}"
+
+    def init(self):
+        """Create the directory, its nbgrader config and exchange (idempotent)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        exchange = self.path("exchange")
+        exchange.mkdir(exist_ok=True)
+        config = self.path("nbgrader_config.py")
+        if not config.exists():
+            config.write_text(CONFIG.format(course_id=COURSE_ID, root=str(self.root), exchange=str(exchange)))
+        return self
+
+    def require(self):
+        if not self.path("nbgrader_config.py").is_file():
+            raise CourseError(f"{self.root} is not a course directory (no nbgrader_config.py); "
+                              f"create one with `course init {self.root}`")
+        return self
+
+    def release_notebooks(self, assignment):
+        """{notebook file name: NotebookNode} of the released student version."""
+        folder = self.path("release", assignment)
+        if not folder.is_dir():
+            raise CourseError(f"assignment '{assignment}' has not been released in {self.root} "
+                              f"(run `course release {assignment}` first)")
+        return {p.name: nbformat.read(p, as_version=4) for p in sorted(folder.glob("*.ipynb"))}
+
+    def submissions(self, assignment):
+        """{student: submission folder} of collected submissions."""
+        folder = self.path("submitted")
+        if not folder.is_dir():
+            return {}
+        return {d.name: d / assignment for d in sorted(folder.iterdir()) if (d / assignment).is_dir()}
+
+    def result_path(self, assignment, student):
+        return self.path("results", assignment, f"{student}.json")
+
+    def read_result(self, assignment, student):
+        path = self.result_path(assignment, student)
+        return json.loads(path.read_text()) if path.is_file() else None
+
+    def write_result(self, assignment, student, result):
+        """Atomic: a result file is either absent or complete, even if the grader is killed."""
+        path = self.result_path(assignment, student)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(result, indent=1, sort_keys=True))
+        os.replace(tmp, path)
+
+    # -- nbgrader ---------------------------------------------------------------------------
+    def nbgrader(self, *args, env=None, cwd=None, check=True):
+        """Run the real nbgrader CLI of this environment in the course directory."""
+        bindir = str(Path(sys.executable).parent)
+        # nbgrader finds alembic on PATH; without it a gradebook is left half-initialised
+        path = bindir + os.pathsep + os.environ.get("PATH", "")
+        proc = subprocess.run([os.path.join(bindir, "nbgrader"), *args], cwd=cwd or self.root,
+                              capture_output=True, text=True, env={**os.environ, "PATH": path, **(env or {})})
+        if check and proc.returncode != 0:
+            last = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[-1:] or ["(no output)"]
+            raise CourseError(f"nbgrader {' '.join(args)} failed: {last[0]}")
+        return proc
+
+
+def assignment_source(assignment):
+    folder = ASSIGNMENTS / assignment
+    if not assignment or not (folder / f"{assignment}.ipynb").is_file():
+        known = ", ".join(sorted(p.name for p in ASSIGNMENTS.iterdir() if p.is_dir())) or "none"
+        raise CourseError(f"unknown assignment '{assignment}' (known: {known})")
+    return folder
+
+
+def snapshot_source(course, assignment):
+    """Copy assignments/<A> into the course's source/ so a release is what was current then."""
+    src = assignment_source(assignment)
+    dest = course.path("source", assignment)
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    return dest

@@ -1,0 +1,104 @@
+"""`course demo`: the whole lifecycle on a simulated class, in a fresh course directory.
+
+release -> students fetch, fill in and submit through the nbgrader exchange -> collect ->
+autograde -> feedback -> export, for every assignment that has a hidden suite. The class:
+
+    reference  submits the reference solution
+    blank      submits the release untouched
+    mistakes   makes the common mistakes the assignment's variants.DEMO_MISTAKES name
+    attacker   submits the first of those mistakes, after patching numpy.allclose and builtins.abs
+"""
+import importlib
+import time
+from datetime import datetime
+
+import nbformat
+
+from autograder import commands, gradebook
+from autograder.course import REPO, Course
+from autograder.simulate import fill, reference_sources, student_sources
+from autograder.suite import SUITES
+
+ATTACK = """\
+# The attacker's first cell: make every comparison "pass" before any check runs.
+import builtins
+import numpy as np
+np.allclose = lambda *a, **k: True
+np.testing.assert_allclose = lambda *a, **k: None
+builtins.abs = lambda v: 0
+"""
+MODEL_ANSWER = "A model answer, written by the reference student."
+
+
+def demo_assignments():
+    return sorted(p.name for p in SUITES.iterdir() if (p / f"test_{p.name}.py").is_file()
+                  and (REPO / "assignments" / p.name / f"{p.name}.ipynb").is_file())
+
+
+def classmates(assignment, release_nb):
+    """{student: notebook they submit} for one assignment."""
+    mistakes = importlib.import_module(f"autograder.suites.{assignment}.variants").DEMO_MISTAKES
+    return {
+        "reference": fill(release_nb, reference_sources(assignment), answer=MODEL_ANSWER),
+        "blank": release_nb,
+        "mistakes": fill(release_nb, student_sources(assignment, mistakes), answer="I am not sure."),
+        "attacker": fill(release_nb, student_sources(assignment, mistakes[:1]), first_cells=[ATTACK]),
+    }
+
+
+def submit(course, assignment, student, notebook):
+    """What a student does: fetch from the exchange, edit, submit (the real nbgrader commands)."""
+    home = course.path("students", student)
+    home.mkdir(parents=True, exist_ok=True)
+    flags = ["--course", "deepnets", f"--Exchange.root={course.path('exchange')}",
+             "--Exchange.path_includes_course=False"]
+    if not (home / assignment).exists():
+        course.nbgrader("fetch_assignment", assignment, *flags, cwd=home)
+    nbformat.write(notebook, home / assignment / f"{assignment}.ipynb")
+    course.nbgrader("submit", assignment, f"--student={student}", *flags, cwd=home)
+
+
+def run(root=None, assignments=None, say=print):
+    started = time.monotonic()
+    root = root or REPO / ".demo" / datetime.now().strftime("course-%Y%m%d-%H%M%S")
+    course = Course(root).init()
+    say(f"Course directory: {course.root}")
+    table = {}
+    for assignment in assignments or demo_assignments():
+        say(f"\n== {assignment}")
+        commands.release(course, assignment)
+        say(f"released: {course.path('release', assignment)}")
+        release_nb = course.release_notebooks(assignment)[f"{assignment}.ipynb"]
+        students = classmates(assignment, release_nb)
+        gradebook.add_students(course, students)
+        for student, nb in students.items():
+            submit(course, assignment, student, nb)
+        say(f"submitted through the exchange: {', '.join(students)}")
+        say(f"collected: {', '.join(commands.collect(course, assignment))}")
+        results = commands.autograde(course, assignment)
+        commands.feedback(course, assignment)
+        say(f"feedback: {course.path('feedback')}")
+        csv = commands.export(course, assignment)
+        table[assignment] = results
+    say("\n" + render_table(table))
+    say(f"\ngrades.csv (nbgrader export): {csv}")
+    say(f"demo finished in {time.monotonic() - started:.0f} s")
+    return course, table
+
+
+def render_table(table):
+    lines = []
+    for assignment, results in table.items():
+        items = list(next(iter(results.values()))["items"])
+        students = list(results)
+        width = max(len(i) for i in items + ["total"]) + 2
+        lines.append(f"{assignment}".ljust(width) + "".join(s.rjust(11) for s in students))
+        for item in items + ["total"]:
+            row = item.ljust(width)
+            for s in students:
+                r = results[s]
+                got, top = (r["score"], r["max_score"]) if item == "total" else \
+                    (r["items"][item]["score"], r["items"][item]["max_score"])
+                row += f"{got:g}/{top:g}".rjust(11)
+            lines.append(row)
+    return "\n".join(lines)

@@ -1,0 +1,171 @@
+"""What a hidden suite is written with.
+
+A hidden suite is a pytest file, autograder/suites/<assignment>/test_<assignment>.py. Each test
+takes the `student` fixture (a boundary.Student), is marked with the graded item and its points,
+and fails through `fail(...)` or the `expect_*` helpers so that the student reads a clear message:
+
+    @graded("l2_penalty", points=1)
+    def test_l2_penalty_value(student):
+        weights = [rng.normal(size=(4, 3))]
+        expect_reference(student, "l2_penalty", ref.l2_penalty, weights, lam=0.1,
+                         mutants=variants.mutants_of("l2_penalty"))
+
+A test's points are earned only if the test passes. The points of all tests of one item must
+equal the points of that item's grade cell, `test_<item>`, in the source notebook (checked by the
+project's tests). Failure messages and hints are all the student sees: never the test's code.
+"""
+import math
+
+import numpy as np
+import pytest
+
+from autograder.boundary import Handle, Seed, StudentError  # noqa: F401 - re-exported for suites
+
+# A float64 computation that is right agrees with the reference to ~1e-12; 1e-7 leaves room for
+# a different but valid order of operations while catching every mistake of substance.
+RTOL = 1e-7
+ATOL = 1e-10
+
+
+def graded(item, points):
+    """Mark a hidden test as worth `points` of graded item `item` (grade cell `test_<item>`)."""
+    return pytest.mark.graded(item=item, points=points)
+
+
+class GradingFailure(AssertionError):
+    """A failed check, with a message (and maybe a hint) written for the student."""
+
+    def __init__(self, message, hint=None):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def fail(message, hint=None):
+    raise GradingFailure(message, hint)
+
+
+def _is_number(v):
+    return type(v) in (int, float) or (isinstance(v, np.ndarray) and v.shape == () and v.dtype.kind in "biuf")
+
+
+def describe(v):
+    if isinstance(v, np.ndarray):
+        return f"an array of shape {v.shape} and dtype {v.dtype}"
+    if isinstance(v, Handle):
+        return f"an object of type {v.type_name}"
+    return f"a {type(v).__name__}"
+
+
+def mismatch(got, expected, rtol=RTOL, atol=ATOL, path="the result"):
+    """Return None if `got` matches `expected` (plain data), else a sentence saying how it differs."""
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            return f"{path} should be a {type(expected).__name__} of {len(expected)} items, but is {describe(got)}" + (
+                f" of {len(got)} items" if isinstance(got, (tuple, list)) else "")
+        for i, (g, e) in enumerate(zip(got, expected)):
+            why = mismatch(g, e, rtol, atol, f"item {i} of {path}")
+            if why:
+                return why
+        return None
+    if isinstance(expected, dict):
+        if not isinstance(got, dict) or set(got) != set(expected):
+            return f"{path} should be a dict with keys {sorted(expected)}, but is {describe(got)}" + (
+                f" with keys {sorted(got)}" if isinstance(got, dict) else "")
+        for k in expected:
+            why = mismatch(got[k], expected[k], rtol, atol, f"{path}[{k!r}]")
+            if why:
+                return why
+        return None
+    if isinstance(expected, (bool, np.bool_)) or expected is None or isinstance(expected, str):
+        return None if (type(got) is type(expected) or isinstance(expected, np.bool_) and type(got) is bool) \
+            and got == expected else f"{path} should be {expected!r}, but is {got!r}"
+    if isinstance(expected, np.ndarray) and expected.shape != ():
+        if not isinstance(got, np.ndarray):
+            return f"{path} should be an array of shape {expected.shape}, but is {describe(got)}"
+        if got.shape != expected.shape:
+            return f"{path} should have shape {expected.shape}, but has shape {got.shape}"
+        if got.dtype.kind not in "biuf":
+            return f"{path} should hold numbers, but has dtype {got.dtype}"
+        return _values_mismatch(got.astype(np.float64), expected.astype(np.float64), rtol, atol, path)
+    # a scalar: accept a Python number, a numpy scalar or a 0-d array
+    if not _is_number(got):
+        return f"{path} should be a number, but is {describe(got)}"
+    return _values_mismatch(np.float64(got), np.float64(expected), rtol, atol, path)
+
+
+def _values_mismatch(got, expected, rtol, atol, path):
+    got, expected = np.atleast_1d(got), np.atleast_1d(expected)
+    if not np.all(np.isfinite(got) | ~np.isfinite(expected)):
+        i = np.unravel_index(np.argmax(~np.isfinite(got)), got.shape)
+        return f"{path} contains {got[i]} (at index {tuple(int(j) for j in i)}), where a finite number was expected"
+    err = np.abs(got - expected)
+    bad = ~(err <= atol + rtol * np.abs(expected)) & ~((got == expected) & ~np.isfinite(expected))
+    if not bad.any():
+        return None
+    i = np.unravel_index(np.argmax(np.where(bad, err, -1.0)), got.shape)
+    where = "" if got.size == 1 else f" at index {tuple(int(j) for j in i)}"
+    rel = err[i] / max(abs(expected[i]), 1e-300)
+    return (f"{path} is wrong{where}: got {got[i]:.6g}, expected {expected[i]:.6g} "
+            f"(relative error {rel:.1e}; {int(bad.sum())} of {bad.size} values differ)")
+
+
+def expect_close(got, expected, what, hint=None, rtol=RTOL, atol=ATOL):
+    why = mismatch(got, expected, rtol, atol, what)
+    if why:
+        fail(why, hint)
+
+
+def expect_reference(student, target, reference, *args, mutants=(), rtol=RTOL, atol=ATOL,
+                     what=None, **kwargs):
+    """Call `target` in the sandbox and compare with `reference(*args, **kwargs)` run here.
+
+    On a mismatch, each known mutant is run here on the same inputs; if the student's answer
+    matches one, its hint goes into the feedback. Returns the student's value.
+    """
+    got = student.call(target, *args, **kwargs)
+    expected = reference(*_copy(args), **_copy(kwargs))
+    why = mismatch(got, expected, rtol, atol, what or f"the result of {target}")
+    if why:
+        fail(why, diagnose(got, mutants, args, kwargs, rtol, atol))
+    return got
+
+
+def diagnose(got, mutants, args, kwargs, rtol=RTOL, atol=ATOL):
+    """The hint of the first known mutant whose output equals `got` on these inputs, if any."""
+    for m in mutants:
+        try:
+            if mismatch(got, m.fn(*_copy(args), **_copy(kwargs)), rtol, atol) is None:
+                return m.hint
+        except Exception:  # a mutant that cannot run on these inputs simply does not match
+            continue
+    return None
+
+
+def _copy(v):
+    if isinstance(v, np.ndarray):
+        return v.copy()
+    if isinstance(v, (list, tuple)):
+        return type(v)(_copy(x) for x in v)
+    if isinstance(v, dict):
+        return {k: _copy(x) for k, x in v.items()}
+    return v
+
+
+def binomial_bounds(n, p, false_failure=1e-9):
+    """Bounds [lo, hi] on a Binomial(n, p) count that a correct sampler leaves with probability at
+    most `false_failure` (normal approximation with a 1/2 continuity correction, widened by a
+    factor of 1.1 to cover the approximation's error in the tails at these sizes)."""
+    z = _normal_quantile(1 - false_failure / 2) * 1.1
+    sd = math.sqrt(n * p * (1 - p))
+    return n * p - z * sd - 0.5, n * p + z * sd + 0.5
+
+
+def _normal_quantile(q):
+    lo, hi = 0.0, 40.0  # bisection on the survival function; plenty for q near 1
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if 0.5 * math.erfc(mid / math.sqrt(2)) > 1 - q:
+            lo = mid
+        else:
+            hi = mid
+    return lo

@@ -1,0 +1,77 @@
+"""Grade one submission: restore and validate -> execute in the sandbox -> hidden suite -> score.
+
+`grade_submission` always returns a result dict, whatever the submission does: a notebook that
+cannot be read, a kernel that dies or loops, a suite call that raises. Its shape:
+
+    {"assignment", "student", "status": "graded" | "rejected",  "reason": str,
+     "score", "max_score", "items": {item: {"cell", "score", "max_score", "tests": [...]}},
+     "notes": [...], "cells": [...], "protections": {...}, "timings": {...}, "suite_version": str}
+"""
+import hashlib
+import time
+from pathlib import Path
+
+from autograder import suite
+from autograder.notebook import NotebookRejected, read_untrusted, restore
+from autograder.sandbox import KernelGone
+from autograder.session import Session
+
+ENGINE_FILES = ("boundary.py", "grading.py", "suite.py", "agent/wire.py", "agent/agent.py")
+SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
+
+
+def suite_version(assignment):
+    """A digest of everything that decides a grade: the suite, its variants, the reference, the engine."""
+    h = hashlib.sha256()
+    files = sorted((suite.SUITES / assignment).glob("*.py")) + [SOLUTIONS / f"{assignment}.py"]
+    files += [Path(suite.__file__).parent / f for f in ENGINE_FILES]
+    for path in files:
+        if path.is_file():
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def item_cell(item):
+    """The nbgrader grade cell that carries an item's autograded points."""
+    return f"test_{item}"
+
+
+def grade_submission(assignment, student, notebook_path, release_nb, policy=None):
+    """Grade one notebook; returns (result, restored notebook or None if it was rejected)."""
+    started = time.monotonic()
+    totals = suite.suite_items(assignment)
+    result = {"assignment": assignment, "student": student, "status": "graded", "reason": "",
+              "items": {item: {"cell": item_cell(item), "score": 0.0, "max_score": pts, "tests": []}
+                        for item, pts in totals.items()},
+              "notes": [], "cells": [], "protections": {}, "timings": {},
+              "suite_version": suite_version(assignment)}
+    try:
+        submitted = read_untrusted(Path(notebook_path))
+        nb, result["notes"] = restore(submitted, release_nb)
+    except (NotebookRejected, OSError) as exc:
+        return _finish(result, started, rejected=str(exc)), None
+    with Session(nb, Path(notebook_path).name, policy) as session:
+        result["protections"] = session.sandbox.protections
+        try:
+            session.run_notebook()
+        except KernelGone as exc:
+            return _finish(result, started, rejected=exc.reason), nb
+        tests = suite.run_suite(assignment, session)
+        result["cells"] = session.cell_report()
+        result["timings"].update(session.timings())
+    for t in tests:
+        entry = result["items"][t.item]
+        entry["tests"].append(t.as_dict())
+        entry["score"] += t.points if t.passed else 0.0
+    return _finish(result, started), nb
+
+
+def _finish(result, started, rejected=None):
+    if rejected:
+        result["status"], result["reason"] = "rejected", rejected
+    for entry in result["items"].values():
+        entry["score"] = round(entry["score"], 6)
+    result["score"] = round(sum(e["score"] for e in result["items"].values()), 6)
+    result["max_score"] = round(sum(e["max_score"] for e in result["items"].values()), 6)
+    result["timings"]["total_seconds"] = round(time.monotonic() - started, 3)
+    return result

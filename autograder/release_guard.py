@@ -1,0 +1,90 @@
+"""Prove that a release holds no solution line, no hidden test and no hidden data.
+
+`course release` refuses to publish a release this finds anything in, and the project's tests run
+it over every assignment.
+"""
+import ast
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from autograder.suite import SUITES
+
+REPO = Path(__file__).resolve().parent.parent
+HIDDEN_DATA = REPO / "data" / "hidden"
+MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
+MIN_LINE = 16   # shorter lines ("return out", "x = x.copy()") are too common to call a leak
+
+
+def _solution_blocks_removed(text):
+    return re.sub(r"### BEGIN SOLUTION.*?### END SOLUTION", "", text, flags=re.S)
+
+
+def _lines(text):
+    return {ln.strip() for ln in text.splitlines() if len(ln.strip()) >= MIN_LINE and not ln.strip().startswith("#")}
+
+
+def solution_lines(assignment, source_notebook_text):
+    """Body lines of the reference that the instructor's released material does not itself contain."""
+    ref = REPO / "solutions" / f"{assignment}.py"
+    if not ref.is_file():
+        return set()
+    text = ref.read_text()
+    body = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            stmts = node.body[1:] if ast.get_docstring(node) is not None else node.body
+            for stmt in stmts:
+                if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    body |= _lines(ast.get_source_segment(text, stmt) or "")
+    return body - _lines(_solution_blocks_removed(source_notebook_text))
+
+
+def hidden_lines(assignment):
+    folder = SUITES / assignment
+    return set().union(*(_lines(p.read_text()) for p in folder.glob("*.py"))) if folder.is_dir() else set()
+
+
+def hidden_digests():
+    return {hashlib.sha256(p.read_bytes()).hexdigest(): p.name
+            for p in HIDDEN_DATA.rglob("*") if p.is_file()} if HIDDEN_DATA.is_dir() else {}
+
+
+def _readable_text(path, data):
+    """A file's text as a person reads it: a notebook's cell sources and outputs, not its JSON."""
+    text = data.decode("utf-8", errors="replace")
+    if path.suffix == ".ipynb":
+        try:
+            nb = json.loads(text)
+            text += "\n" + "\n".join("".join(c.get("source", "")) + "\n" + json.dumps(c.get("outputs", []))
+                                     for c in nb.get("cells", []))
+        except (ValueError, AttributeError):
+            pass
+    return text
+
+
+def problems(release_dir, assignment, source_notebook_text):
+    """Sentences describing every leak found in `release_dir` (empty when the release is clean)."""
+    found = []
+    secret_lines = solution_lines(assignment, source_notebook_text)
+    test_lines = hidden_lines(assignment) - _lines(_solution_blocks_removed(source_notebook_text))
+    digests = hidden_digests()
+    for path in sorted(Path(release_dir).rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(release_dir)
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() in digests:
+            found.append(f"{rel} is the hidden data file {digests[hashlib.sha256(data).hexdigest()]}")
+        if path.name.startswith("test_") and path.suffix == ".py":
+            found.append(f"{rel} looks like a hidden test file")
+        text = _readable_text(path, data)
+        if MARKERS.search(text):
+            found.append(f"{rel} contains a solution or hidden-test marker")
+        lines = _lines(text)
+        for leak in sorted(lines & secret_lines)[:5]:
+            found.append(f"{rel} contains a line of the reference solution: {leak!r}")
+        for leak in sorted(lines & test_lines)[:5]:
+            found.append(f"{rel} contains a line of the hidden suite: {leak!r}")
+    return found

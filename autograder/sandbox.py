@@ -1,0 +1,265 @@
+"""A sandboxed Jupyter kernel: the only place student code ever runs during grading.
+
+The kernel is a real ipykernel, started by us (not by jupyter_client's launcher, which leaks the
+grader's file descriptors into the child) with:
+
+- its own working directory, holding only the submission and a copy of the student library;
+- the sandbox environment's interpreter (numpy, matplotlib, ipykernel: no grader, no solutions);
+- a clean environment: none of the grader's variables cross;
+- resource limits: address space, CPU seconds, processes, open files, file size, no core files;
+- as root: a network namespace with no interfaces, and an unprivileged user (`course-sandbox`);
+- a new session, so a deadline kills the whole process group.
+
+ZeroMQ talks over unix sockets (ipc transport) in the working directory, which needs no network.
+`Sandbox.protections` records which of these were in force.
+"""
+import ctypes
+import functools
+import json
+import os
+import pwd
+import queue
+import resource
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from jupyter_client import BlockingKernelClient
+
+from autograder.agent.agent import RESULT_MIME
+
+SANDBOX_USER = "course-sandbox"
+CLONE_NEWNET = 0x40000000
+STUDENT_LIBRARY = Path(__file__).resolve().parent.parent / "coursekit"
+
+
+@dataclass
+class Policy:
+    memory_bytes: int = 3 * 2**30
+    cpu_seconds: int = 600
+    processes: int = 512          # per user: counts threads of every sandboxed kernel at once
+    open_files: int = 256
+    file_bytes: int = 64 * 2**20
+    output_bytes: int = 256 * 2**10
+    cell_timeout: float = 60.0
+    call_timeout: float = 30.0
+    startup_timeout: float = 60.0
+
+
+class KernelGone(Exception):
+    """The kernel died, was killed for a deadline, or never started."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Execution:
+    status: str                      # ok | error | timeout | dead
+    stdout: str = ""
+    error: dict = field(default_factory=dict)   # ename, evalue, traceback (student's own)
+    result: str = None                 # the agent's reply text, if any
+    seconds: float = 0.0
+
+
+def sandbox_python():
+    """The interpreter of the sandbox environment (made by `make setup`; see the Makefile)."""
+    if os.environ.get("COURSE_SANDBOX_PYTHON"):
+        return os.environ["COURSE_SANDBOX_PYTHON"]
+    marker = Path(sys.prefix) / "sandbox-python"
+    return marker.read_text().strip() if marker.is_file() else sys.executable
+
+
+@functools.lru_cache(maxsize=1)
+def _netns_available():
+    """Whether this process may create a network namespace (probed once in a throwaway child)."""
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWNET) == 0 else 1)
+    return os.waitpid(pid, 0)[1] == 0
+
+
+def _sandbox_user():
+    """The unprivileged account kernels run as when we are root (created on first use)."""
+    try:
+        return pwd.getpwnam(SANDBOX_USER)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
+                        "--shell", "/usr/sbin/nologin", SANDBOX_USER], check=True, capture_output=True)
+        return pwd.getpwnam(SANDBOX_USER)
+
+
+def protections(policy):
+    """What this machine lets us enforce, as recorded in every result."""
+    root = os.geteuid() == 0
+    return {
+        "separate_process": True,
+        "own_directory": True,
+        "clean_environment": True,
+        "unprivileged_user": SANDBOX_USER if root else None,
+        "network_isolated": root and _netns_available(),
+        "limits": {"memory_bytes": policy.memory_bytes, "cpu_seconds": policy.cpu_seconds,
+                   "processes": policy.processes, "open_files": policy.open_files,
+                   "file_bytes": policy.file_bytes, "output_bytes": policy.output_bytes},
+        "deadlines": {"cell": policy.cell_timeout, "call": policy.call_timeout},
+    }
+
+
+def _child_setup(policy, user, isolate_network):
+    """Runs in the forked child before exec: limits first, then the namespace, then drop root."""
+    def setup():
+        for res, value in ((resource.RLIMIT_AS, policy.memory_bytes),
+                           (resource.RLIMIT_CPU, policy.cpu_seconds),
+                           (resource.RLIMIT_NOFILE, policy.open_files),
+                           (resource.RLIMIT_FSIZE, policy.file_bytes),
+                           (resource.RLIMIT_CORE, 0)):
+            resource.setrlimit(res, (value, value))
+        if user is not None:
+            resource.setrlimit(resource.RLIMIT_NPROC, (policy.processes, policy.processes))
+        if isolate_network and ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWNET) != 0:
+            os._exit(97)
+        if user is not None:
+            os.setgroups([])
+            os.setgid(user.pw_gid)
+            os.setuid(user.pw_uid)
+    return setup
+
+
+class Sandbox:
+    """One kernel in one fresh directory. Use as a context manager; `close()` removes everything."""
+
+    def __init__(self, notebook_name, notebook_text, policy=None):
+        self.policy = policy or Policy()
+        self.protections = protections(self.policy)
+        self.user = _sandbox_user() if self.protections["unprivileged_user"] else None
+        self.dir = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
+        (self.dir / notebook_name).write_text(notebook_text, encoding="utf-8")
+        shutil.copytree(STUDENT_LIBRARY, self.dir / "coursekit",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        self.proc = None
+        self.client = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- kernel lifecycle -------------------------------------------------------------------
+    def start(self):
+        self.stop()
+        run = self.dir / ".kernel"
+        run.mkdir(exist_ok=True)
+        conn_file = run / "connection.json"
+        info = {"transport": "ipc", "ip": str(run / "ipc"), "key": secrets.token_hex(32),
+                "signature_scheme": "hmac-sha256", "kernel_name": "python3",
+                "shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5}
+        for stale in run.glob("ipc-*"):
+            stale.unlink()
+        conn_file.write_text(json.dumps(info))
+        if self.user is not None:
+            for path in [self.dir, *self.dir.rglob("*")]:
+                os.chown(path, self.user.pw_uid, self.user.pw_gid)
+        os.chmod(self.dir, 0o700)
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.dir), "LANG": "C.UTF-8",
+               "PYTHONPATH": str(self.dir), "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
+               "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(run / "mpl"), "IPYTHONDIR": str(run / "ipython"),
+               "JUPYTER_RUNTIME_DIR": str(run), "JUPYTER_PLATFORM_DIRS": "1",
+               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        self.stderr = open(run / "kernel.stderr", "wb")
+        self.proc = subprocess.Popen(
+            [sandbox_python(), "-m", "ipykernel_launcher", "-f", str(conn_file), "--HistoryManager.enabled=False"],
+            cwd=self.dir, env=env, stdin=subprocess.DEVNULL, stdout=self.stderr, stderr=self.stderr,
+            close_fds=True, start_new_session=True,
+            preexec_fn=_child_setup(self.policy, self.user, self.protections["network_isolated"]))
+        self.client = BlockingKernelClient()
+        self.client.load_connection_info(info)
+        self.client.start_channels()
+        try:
+            self.client.wait_for_ready(timeout=self.policy.startup_timeout)
+        except RuntimeError:
+            code = self.proc.poll()
+            self.kill()
+            raise KernelGone(f"the kernel did not start (exit code {code})")
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self):
+        """Kill the kernel's whole process group, whatever it is doing."""
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+        self.stop()
+
+    def stop(self):
+        if self.client is not None:
+            self.client.stop_channels()
+            self.client = None
+        if self.proc is not None and self.proc.poll() is None:
+            self.kill()
+        self.proc = None
+
+    def close(self):
+        self.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    # -- running code -----------------------------------------------------------------------
+    def execute(self, code, timeout):
+        """Run `code` in the kernel; never waits past `timeout` seconds, then kills the kernel."""
+        if not self.alive():
+            return Execution("dead", error={"ename": "KernelDied", "evalue": "the kernel is not running"})
+        start = time.monotonic()
+        msg_id = self.client.execute(code, store_history=False, allow_stdin=False, stop_on_error=False)
+        out, result, error, budget = [], None, {}, self.policy.output_bytes
+        while True:
+            remaining = start + timeout - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                return Execution("timeout", "".join(out), {"ename": "Timeout", "evalue":
+                                 f"still running after {timeout:.0f} s"}, None, time.monotonic() - start)
+            try:
+                msg = self.client.get_iopub_msg(timeout=min(remaining, 0.5))
+            except queue.Empty:
+                if not self.alive():
+                    code = self.proc.returncode
+                    self.kill()
+                    return Execution("dead", "".join(out), {"ename": "KernelDied", "evalue": _death(code)},
+                                     None, time.monotonic() - start)
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "stream" and budget > 0:
+                text = str(content.get("text", ""))[:budget]
+                budget -= len(text)
+                out.append(text)
+            elif kind == "display_data" and RESULT_MIME in content.get("data", {}):
+                result = content["data"][RESULT_MIME]
+            elif kind == "error":
+                error = {"ename": str(content.get("ename", ""))[:200], "evalue": str(content.get("evalue", ""))[:2000],
+                         "traceback": [str(t)[:2000] for t in content.get("traceback", [])[-20:]]}
+            elif kind == "status" and content.get("execution_state") == "idle":
+                return Execution("error" if error else "ok", "".join(out), error, result,
+                                 time.monotonic() - start)
+
+
+def _death(code):
+    if code is not None and code < 0:
+        name = signal.Signals(-code).name
+        why = {"SIGKILL": " (often the memory or CPU-time limit)", "SIGXCPU": " (CPU-time limit)",
+               "SIGXFSZ": " (file-size limit)", "SIGSEGV": ""}.get(name, "")
+        return f"the kernel was killed by {name}{why}"
+    if code == 97:
+        return "the sandbox could not isolate the network"
+    return f"the kernel exited with code {code}"

@@ -1,0 +1,98 @@
+"""Run a restored notebook in a sandbox, then serve the hidden suite's calls into it.
+
+A cell that overruns its deadline or kills the kernel is recorded and skipped: the kernel is
+restarted and the cells that ran before it are replayed, so the functions defined elsewhere in the
+notebook are still graded. A call that overruns or kills the kernel fails that one test, and the
+next call gets a fresh kernel the same way. Restarts are bounded per submission.
+"""
+import json
+import time
+
+import nbformat
+
+from autograder.boundary import StudentError, agent_source
+from autograder.notebook import graded_code_cells
+from autograder.sandbox import KernelGone, Sandbox
+
+MAX_RESTARTS = 3
+_BOOT = ("exec(compile({source!r}, '<course agent>', 'exec'), _course_ns := {{'__name__': 'course_agent'}})\n"
+         "_course_agent = _course_ns['Agent'](get_ipython().user_ns)\n"
+         "_course_serve = _course_ns['serve']")
+
+
+class Session:
+    """The grader's handle on one submission's kernel; also the transport for boundary.Student."""
+
+    def __init__(self, notebook, name, policy=None):
+        self.notebook = notebook
+        self.sandbox = Sandbox(name, nbformat.writes(notebook), policy)
+        self.policy = self.sandbox.policy
+        self.cells = {}          # cell index -> Execution, from the first run
+        self.skip = set()        # cells that timed out or killed the kernel
+        self.restarts = 0
+        self.ready = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.sandbox.close()
+
+    def run_notebook(self):
+        """Start the kernel and run the graded cells once, top to bottom."""
+        self._boot(record=True)
+
+    def _boot(self, record=False):
+        self.sandbox.start()
+        for i, cell in graded_code_cells(self.notebook):
+            if i in self.skip:
+                continue
+            ex = self.sandbox.execute(cell.source, self.policy.cell_timeout)
+            if record:
+                self.cells[i] = ex
+            if ex.status in ("timeout", "dead"):
+                self.skip.add(i)
+                self._restart(record)
+                return
+        boot = self.sandbox.execute(_BOOT.format(source=agent_source()), self.policy.cell_timeout)
+        self.ready = boot.status == "ok"
+
+    def _restart(self, record=False):
+        if self.restarts >= MAX_RESTARTS:
+            self.ready = False
+            return
+        self.restarts += 1
+        self._boot(record)
+
+    def request(self, text, what):
+        """boundary transport: one call into the sandbox, answered as untrusted text."""
+        if not self.ready or not self.sandbox.alive():
+            self._restart()
+        if not self.ready:
+            raise StudentError("unavailable", f"{what} could not be called: the notebook's kernel "
+                                              f"could not be restarted (restarted {self.restarts} times)")
+        ex = self.sandbox.execute(f"_course_serve(_course_agent, {text!r})", self.policy.call_timeout)
+        if ex.status == "timeout":
+            self.ready = False
+            raise StudentError("timeout", f"{what} did not return within {self.policy.call_timeout:.0f} "
+                                          f"seconds (an infinite loop, or far too slow)")
+        if ex.status == "dead":
+            self.ready = False
+            raise StudentError("crashed", f"calling {what} ended the notebook's kernel: {ex.error['evalue']}")
+        if ex.result is None:
+            raise StudentError("no reply", f"{what} gave no reply"
+                               + (f" ({ex.error.get('ename')}: {ex.error.get('evalue')})" if ex.error else ""))
+        return ex.result
+
+    def cell_report(self):
+        """Per-cell outcomes of the first run, for the feedback (student's own errors only)."""
+        report = []
+        for i, ex in sorted(self.cells.items()):
+            if ex.status != "ok":
+                report.append({"cell": i, "status": ex.status, "error": f"{ex.error.get('ename', '')}: "
+                               f"{ex.error.get('evalue', '')}".strip(": "), "seconds": round(ex.seconds, 3)})
+        return report
+
+    def timings(self):
+        return {"cells_seconds": round(sum(ex.seconds for ex in self.cells.values()), 3),
+                "restarts": self.restarts}

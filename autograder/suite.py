@@ -1,0 +1,121 @@
+"""Run an assignment's hidden pytest suite against one submission, in the grader's process.
+
+The suite reaches the submission only through the `student` fixture (boundary.Student). What a
+test's failure shows the student is its GradingFailure message and hint, or the student's own
+error; pytest's report (which quotes the test's source) is never kept.
+"""
+import contextlib
+import io
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pytest
+
+from autograder.boundary import Student, StudentError
+from autograder.grading import GradingFailure
+
+SUITES = Path(__file__).parent / "suites"
+
+
+class SuiteError(Exception):
+    """The hidden suite itself is missing or broken (an instructor's problem, not a student's)."""
+
+
+@dataclass
+class TestResult:
+    test: str
+    item: str
+    points: float
+    passed: bool
+    message: str = ""
+    hint: str = ""
+    kind: str = "passed"   # passed | failed | student-error | suite-error
+
+    def as_dict(self):
+        return asdict(self)
+
+
+def suite_path(assignment):
+    path = SUITES / assignment / f"test_{assignment}.py"
+    if not path.is_file():
+        raise SuiteError(f"assignment '{assignment}' has no hidden suite (expected {path})")
+    return path
+
+
+class _Collector:
+    """pytest plugin: provides `student` and turns each test outcome into a TestResult."""
+
+    def __init__(self, student):
+        self._student = student
+        self.results = []
+        self.items = []
+
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "graded(item, points): a graded hidden test")
+
+    @pytest.fixture
+    def student(self):
+        return self._student
+
+    def pytest_collection_modifyitems(self, items):
+        for it in items:
+            mark = it.get_closest_marker("graded")
+            if mark is None:
+                raise SuiteError(f"hidden test {it.name} is not marked @graded(item, points)")
+            self.items.append((it.name, mark.kwargs["item"], float(mark.kwargs["points"])))
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and report.failed):
+            mark = item.get_closest_marker("graded")
+            self.results.append(_result(item.name, mark.kwargs["item"], float(mark.kwargs["points"]),
+                                        call.excinfo))
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            raise SuiteError(f"the hidden suite failed to load: {report.longreprtext[-2000:]}")
+
+
+def _result(name, item, points, excinfo):
+    if excinfo is None:
+        return TestResult(name, item, points, True)
+    exc = excinfo.value
+    if isinstance(exc, GradingFailure):
+        return TestResult(name, item, points, False, exc.message, exc.hint or "", "failed")
+    if isinstance(exc, StudentError):
+        text = exc.message + (f"\n{exc.traceback}" if exc.traceback else "")
+        return TestResult(name, item, points, False, text, "", "student-error")
+    return TestResult(name, item, points, False,
+                      f"your answer could not be checked ({type(exc).__name__}: {str(exc)[:300]})",
+                      "", "suite-error")
+
+
+def run_suite(assignment, transport, select=None):
+    """Run the hidden suite of `assignment` through `transport`; returns a list of TestResult.
+
+    `select` is an optional pytest -k expression (used by the project's tests).
+    """
+    collector = _Collector(Student(transport))
+    args = [str(suite_path(assignment)), "-p", "no:cacheprovider", "-p", "no:randomly",
+            "--rootdir", str(SUITES.parent.parent), "-q"]
+    if select:
+        args += ["-k", select]
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        code = pytest.main(args, plugins=[collector])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        raise SuiteError(f"the hidden suite for '{assignment}' did not run (pytest exit {int(code)})")
+    return collector.results
+
+
+def suite_items(assignment):
+    """{item: total points} declared by the hidden suite, without running any test."""
+    collector = _Collector(None)
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        pytest.main([str(suite_path(assignment)), "--collect-only", "-p", "no:cacheprovider",
+                     "--rootdir", str(SUITES.parent.parent), "-q"], plugins=[collector])
+    totals = {}
+    for _, item, points in collector.items:
+        totals[item] = totals.get(item, 0.0) + points
+    return totals

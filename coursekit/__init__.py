@@ -1,0 +1,1 @@
+"""The student library: data loading, gradient checking, plotting, training loops, visible checks."""

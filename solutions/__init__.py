@@ -1,0 +1,1 @@
+"""Reference implementations: the single source of truth for every graded function."""

@@ -1,0 +1,112 @@
+"""The call interface: plain data round-trips; anything else from the sandbox is refused."""
+import json
+
+import numpy as np
+import pytest
+
+from autograder.agent import wire
+from autograder.boundary import Handle, LocalTransport, Seed, Student, StudentError
+
+
+def _refuse(obj):
+    raise TypeError(type(obj).__name__)
+
+
+def _no_tags(tag, data):
+    raise wire.WireError(tag)
+
+
+@pytest.mark.parametrize("value", [
+    None, True, 3, -2.5, float("inf"), "text", [1, [2, 3]], (1, "a", None), {"W1": np.eye(2)},
+    np.arange(6, dtype=np.int64).reshape(2, 3), np.zeros((0, 4)), np.float64(2.0), np.array(5.0),
+    np.array([True, False]), np.linspace(0, 1, 7, dtype=np.float32),
+])
+def test_plain_values_round_trip(value):
+    back = wire.loads(wire.dumps(value, _refuse), _no_tags)
+    if isinstance(value, np.ndarray):
+        assert back.dtype == value.dtype and back.shape == value.shape and np.array_equal(back, value)
+    elif isinstance(value, dict):
+        assert np.array_equal(back["W1"], value["W1"])
+    else:
+        assert back == value and type(back) is type(value if not isinstance(value, np.floating) else 1.0)
+
+
+def test_nan_round_trips():
+    assert np.isnan(wire.loads(wire.dumps(float("nan"), _refuse), _no_tags))
+
+
+@pytest.mark.parametrize("text, why", [
+    ("not json", "not valid JSON"),
+    ('{"__ndarray__": "AAAA", "dtype": "object", "shape": [1]}', "unsupported dtype"),
+    ('{"__ndarray__": "AAAA", "dtype": "float64", "shape": [5]}', "do not match"),
+    ('{"__ndarray__": "!!!", "dtype": "float64", "shape": [0]}', "base64"),
+    ('{"__ndarray__": "", "dtype": "float64", "shape": [-1]}', "malformed shape"),
+    ('{"__handle__": "h1", "type": "x"}', "__handle__"),
+    ('{"__tuple__": 3}', "malformed"),
+    ('{"a": 1}', "malformed"),
+    ('[' * 50 + ']' * 50, "nested"),
+    ('"' + "x" * 200 + '"', "exceeds"),
+])
+def test_untrusted_text_is_refused(text, why):
+    with pytest.raises(wire.WireError, match=why):
+        wire.loads(text, _no_tags, wire.Limits(max_text=100 if "x" * 10 in text else 10**6))
+
+
+def test_item_count_is_limited():
+    with pytest.raises(wire.WireError, match="more than"):
+        wire.loads(json.dumps(list(range(1000))), _no_tags, wire.Limits(max_items=100))
+
+
+def _student(**namespace):
+    return Student(LocalTransport({"np": np, **namespace}))
+
+
+def test_calls_keep_objects_in_the_sandbox_behind_handles():
+    class Box:
+        def __init__(self, v):
+            self.v = v
+
+        def get(self):
+            return self.v
+
+    def forward(x, rng):
+        return x * 2, ("cache", rng.random())
+
+    student = _student(forward=forward, Box=Box)
+    out, cache = student.call("forward", np.ones(2), Seed(0), keep=[1])
+    assert np.array_equal(out, [2.0, 2.0]) and isinstance(cache, Handle)
+    box = student.Box(np.arange(3))
+    assert isinstance(box, Handle) and box.type_name == "Box"
+    assert np.array_equal(student.method(box, "get"), np.arange(3))
+    assert np.array_equal(student.attr(box, "v"), np.arange(3))
+
+
+def test_student_errors_are_reported_as_data():
+    def broken(x):
+        raise ValueError("shapes do not match")
+
+    with pytest.raises(StudentError, match="broken raised ValueError: shapes do not match"):
+        _student(broken=broken).broken(1)
+    with pytest.raises(StudentError, match="not defined in your notebook"):
+        _student().missing(1)
+
+
+def test_lying_objects_arrive_as_plain_values():
+    class Liar(np.ndarray):
+        def __eq__(self, other):
+            return True
+
+    def f():
+        return np.zeros(3).view(Liar)
+
+    got = _student(f=f).f()
+    assert type(got) is np.ndarray and not np.array_equal(got, np.ones(3))
+
+
+def test_a_forged_reply_is_refused():
+    class Forger:
+        def request(self, text, what):
+            return '{"__dict__": {"value": 1, "extra": 2}}'
+
+    with pytest.raises(StudentError, match="malformed"):
+        Student(Forger()).f()
