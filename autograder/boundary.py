@@ -105,6 +105,8 @@ class Student:
             raise StudentError("bad reply", f"{what} gave a malformed reply")
         if "error" in reply:
             err = reply["error"] if type(reply["error"]) is dict else {}
+            if err.get("type") == "NotImplementedError":
+                raise StudentError("raised", f"{what} is not written yet (it raised NotImplementedError)")
             raise StudentError("raised", f"{what} raised {str(err.get('type', 'an error'))[:100]}: "
                                          f"{str(err.get('message', ''))[:2000]}",
                                str(err.get("traceback", ""))[:4000])

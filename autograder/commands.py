@@ -27,7 +27,7 @@ def release(course, assignment):
     source = snapshot_source(course, assignment)
     course.nbgrader("generate_assignment", assignment, "--force")
     release_dir = course.path("release", assignment)
-    leaks = release_guard.problems(release_dir, assignment, (source / f"{assignment}.ipynb").read_text())
+    leaks = release_guard.problems(release_dir, assignment, source / f"{assignment}.ipynb")
     if leaks:
         shutil.rmtree(release_dir)
         raise CourseError(f"release of '{assignment}' withdrawn, it leaks: {leaks[0]}"

@@ -43,13 +43,13 @@ def read_untrusted(path):
         raise NotebookRejected("the notebook is corrupt: JSON nested too deeply") from None
     if not isinstance(data, dict) or "cells" not in data:
         raise NotebookRejected("the file is not a Jupyter notebook (no cells)")
+    if type(data.get("nbformat")) is not int:
+        raise NotebookRejected("the file is not a valid Jupyter notebook (no format version)")
+    if data["nbformat"] < 4:
+        raise NotebookRejected("the notebook uses an old format (nbformat < 4); save it again in Jupyter")
     try:
-        nb = nbformat.from_dict(data)
-        if nb.get("nbformat", 0) < 4:
-            raise NotebookRejected("the notebook uses an old format (nbformat < 4)")
+        nb = nbformat.reads(text, as_version=4)   # also joins multi-line sources into strings
         nbformat.validate(nb)
-    except NotebookRejected:
-        raise
     except Exception as exc:
         raise NotebookRejected(f"the file is not a valid Jupyter notebook ({type(exc).__name__})") from None
     return nb

@@ -25,7 +25,12 @@ def _lines(text):
     return {ln.strip() for ln in text.splitlines() if len(ln.strip()) >= MIN_LINE and not ln.strip().startswith("#")}
 
 
-def solution_lines(assignment, source_notebook_text):
+def public_lines(source_notebook):
+    """Lines of the source notebook outside its solution blocks: the instructor publishes these."""
+    return _lines(_solution_blocks_removed(_readable_text(source_notebook, source_notebook.read_bytes())))
+
+
+def solution_lines(assignment, source_notebook):
     """Body lines of the reference that the instructor's released material does not itself contain."""
     ref = REPO / "solutions" / f"{assignment}.py"
     if not ref.is_file():
@@ -38,12 +43,14 @@ def solution_lines(assignment, source_notebook_text):
             for stmt in stmts:
                 if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     body |= _lines(ast.get_source_segment(text, stmt) or "")
-    return body - _lines(_solution_blocks_removed(source_notebook_text))
+    return body - public_lines(source_notebook)
 
 
-def hidden_lines(assignment):
+def suite_lines(assignment, source_notebook):
+    """Lines of the hidden suite and its variants that the released material does not contain."""
     folder = SUITES / assignment
-    return set().union(*(_lines(p.read_text()) for p in folder.glob("*.py"))) if folder.is_dir() else set()
+    lines = set().union(*(_lines(p.read_text()) for p in folder.glob("*.py"))) if folder.is_dir() else set()
+    return lines - public_lines(source_notebook)
 
 
 def hidden_digests():
@@ -64,11 +71,11 @@ def _readable_text(path, data):
     return text
 
 
-def problems(release_dir, assignment, source_notebook_text):
+def problems(release_dir, assignment, source_notebook):
     """Sentences describing every leak found in `release_dir` (empty when the release is clean)."""
     found = []
-    secret_lines = solution_lines(assignment, source_notebook_text)
-    test_lines = hidden_lines(assignment) - _lines(_solution_blocks_removed(source_notebook_text))
+    secret_lines = solution_lines(assignment, source_notebook)
+    test_lines = suite_lines(assignment, source_notebook)
     digests = hidden_digests()
     for path in sorted(Path(release_dir).rglob("*")):
         if not path.is_file():

@@ -5,7 +5,9 @@ test's failure shows the student is its GradingFailure message and hint, or the 
 error; pytest's report (which quotes the test's source) is never kept.
 """
 import contextlib
+import functools
 import io
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -92,29 +94,40 @@ def _result(name, item, points, excinfo):
                       "", "suite-error")
 
 
+def _pytest(assignment, collector, *extra):
+    """pytest on one hidden suite, with no third-party plugins and no assertion rewriting (suites
+    fail through grading.fail), its output swallowed."""
+    args = [str(suite_path(assignment)), "-p", "no:cacheprovider", "--assert=plain", "-q",
+            "--rootdir", str(SUITES.parent.parent), *extra]
+    saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            return pytest.main(args, plugins=[collector])
+    finally:
+        if saved is None:
+            del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
+
+
 def run_suite(assignment, transport, select=None):
     """Run the hidden suite of `assignment` through `transport`; returns a list of TestResult.
 
     `select` is an optional pytest -k expression (used by the project's tests).
     """
     collector = _Collector(Student(transport))
-    args = [str(suite_path(assignment)), "-p", "no:cacheprovider", "-p", "no:randomly",
-            "--rootdir", str(SUITES.parent.parent), "-q"]
-    if select:
-        args += ["-k", select]
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        code = pytest.main(args, plugins=[collector])
+    code = _pytest(assignment, collector, *(["-k", select] if select else []))
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise SuiteError(f"the hidden suite for '{assignment}' did not run (pytest exit {int(code)})")
     return collector.results
 
 
+@functools.lru_cache(maxsize=None)
 def suite_items(assignment):
     """{item: total points} declared by the hidden suite, without running any test."""
     collector = _Collector(None)
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        pytest.main([str(suite_path(assignment)), "--collect-only", "-p", "no:cacheprovider",
-                     "--rootdir", str(SUITES.parent.parent), "-q"], plugins=[collector])
+    _pytest(assignment, collector, "--collect-only")
     totals = {}
     for _, item, points in collector.items:
         totals[item] = totals.get(item, 0.0) + points
