@@ -93,10 +93,10 @@ def _parse(text):
     return parse_utc(text.strip())
 
 
-def autograde(course, assignment, students=None, workers=None, force=False, progress=True):
+def autograde(course, assignment, students=None, workers=None, force=False, progress=True, policy=None):
     course.require()
     try:
-        return autograde_batch(course, assignment, students, workers, force=force, progress=progress)
+        return autograde_batch(course, assignment, students, workers, policy, force, progress)
     except SuiteError as exc:
         raise CourseError(str(exc)) from None
 

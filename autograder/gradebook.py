@@ -4,13 +4,18 @@ Only the coordinator process writes here (never a grading worker, never student 
 item's points go to the auto_score of its grade cell `test_<item>`. Manual scores, the formgrader's
 comments and hand-graded answer cells are never touched.
 """
+import warnings
+
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import parse_utc
+from sqlalchemy.exc import SAWarning
 
 
 def record(course, result, timestamp=None):
     scores = {entry["cell"]: entry["score"] for entry in result["items"].values()}
-    with Gradebook(course.gradebook_url) as gb:
+    with warnings.catch_warnings(), Gradebook(course.gradebook_url) as gb:
+        # nbgrader 0.9.6's add_submission trips SQLAlchemy 2's autoflush warning; the rows are written
+        warnings.simplefilter("ignore", SAWarning)
         gb.update_or_create_student(result["student"])
         try:
             submission = gb.find_submission(result["assignment"], result["student"])

@@ -16,6 +16,30 @@ def assignments():
     return sorted(p.name for p in (REPO / "assignments").iterdir() if (p / f"{p.name}.ipynb").is_file())
 
 
+@pytest.fixture(scope="session")
+def released(tmp_path_factory):
+    """(course, {assignment: release dir}): every assignment released once, by the real nbgrader."""
+    from autograder import commands
+    from autograder.course import Course
+
+    course = Course(tmp_path_factory.mktemp("released") / "course").init()
+    return course, {a: commands.release(course, a) for a in assignments()}
+
+
+def submit_directly(course, assignment, student, notebook_or_bytes, stamp="2026-01-01 00:00:00.000000 UTC"):
+    """Put a submission where `collect` would (submitted/<student>/<assignment>/)."""
+    import nbformat
+
+    folder = course.path("submitted", student, assignment)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{assignment}.ipynb"
+    if isinstance(notebook_or_bytes, bytes):
+        target.write_bytes(notebook_or_bytes)
+    else:
+        nbformat.write(notebook_or_bytes, target)
+    (folder / "timestamp.txt").write_text(stamp)
+
+
 @pytest.fixture
 def report_time():
     """Call with (label, seconds): printed in the run's summary."""

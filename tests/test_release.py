@@ -1,0 +1,51 @@
+"""A release holds no solution line, no hidden test and no hidden data: for every assignment."""
+import shutil
+
+import nbformat
+import pytest
+
+from autograder import commands, release_guard
+from autograder.course import CourseError
+from conftest import REPO, assignments
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_release_is_clean(released, assignment):
+    course, dirs = released
+    release_dir = dirs[assignment]
+    source_nb = REPO / "assignments" / assignment / f"{assignment}.ipynb"
+    assert release_guard.problems(release_dir, assignment, source_nb) == []
+    assert release_guard.solution_lines(assignment, source_nb), "the guard must have lines to look for"
+    nb = nbformat.read(release_dir / f"{assignment}.ipynb", as_version=4)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "code":
+            assert "raise NotImplementedError()" in cell.source
+        assert "BEGIN SOLUTION" not in cell.source and "HIDDEN" not in cell.source
+    hidden = {p.read_bytes() for p in (REPO / "data" / "hidden").rglob("*") if p.is_file()}
+    assert all(p.read_bytes() not in hidden for p in release_dir.rglob("*") if p.is_file())
+    assert (course.path("exchange", "deepnets", "outbound", assignment) / f"{assignment}.ipynb").is_file()
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_the_guard_catches_planted_leaks(released, assignment, tmp_path):
+    _, dirs = released
+    source_nb = REPO / "assignments" / assignment / f"{assignment}.ipynb"
+    leak = tmp_path / "leaky"
+    shutil.copytree(dirs[assignment], leak)
+    nb = nbformat.read(leak / f"{assignment}.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(sorted(release_guard.solution_lines(assignment, source_nb))[0]))
+    nbformat.write(nb, leak / f"{assignment}.ipynb")
+    shutil.copy(next((REPO / "data" / "hidden").glob("*")), leak / "extra.npz")
+    suite_line = sorted(release_guard.suite_lines(assignment, source_nb))[0]
+    (leak / "notes.py").write_text(suite_line + "\n")
+    found = " | ".join(release_guard.problems(leak, assignment, source_nb))
+    assert "line of the reference solution" in found
+    assert "hidden data file" in found
+    assert "line of the hidden suite" in found
+
+
+def test_release_of_an_unknown_assignment_is_refused(released):
+    course, _ = released
+    with pytest.raises(CourseError, match="unknown assignment 'nope'"):
+        commands.release(course, "nope")
