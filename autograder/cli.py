@@ -79,7 +79,10 @@ def main(argv=None):
             elif args.command == "autograde":
                 _autograde(commands, course, args)
             elif args.command == "feedback":
-                print(f"feedback written for {len(commands.feedback(course, args.assignment))} students")
+                written, via_exchange = commands.feedback(course, args.assignment)
+                print(f"feedback written for {len(written)} students in {course.path('feedback')}; "
+                      + ("released through the exchange (students: nbgrader fetch_feedback)" if via_exchange
+                         else "return it through your LMS (not every submission came through the exchange)"))
             elif args.command == "export":
                 print(f"grades written: {commands.export(course, args.assignment, args.to)}")
     except CourseError as exc:

@@ -102,7 +102,9 @@ def autograde(course, assignment, students=None, workers=None, force=False, prog
 
 
 def feedback(course, assignment):
-    """feedback/<student>/<A>/<A>.html from each result, then nbgrader release_feedback."""
+    """feedback/<student>/<A>/<A>.html (and .txt) from each result, then nbgrader release_feedback.
+
+    Returns (feedback folders, whether they were released through the exchange)."""
     course.require()
     results = sorted(course.path("results", assignment).glob("*.json"))
     if not results:
@@ -114,9 +116,16 @@ def feedback(course, assignment):
         out.mkdir(parents=True, exist_ok=True)
         (out / f"{assignment}.html").write_text(feedback_render.render_html(result), encoding="utf-8")
         (out / f"{assignment}.txt").write_text(feedback_render.render_text(result), encoding="utf-8")
-        written.append(out / f"{assignment}.html")
-    course.nbgrader("release_feedback", assignment)
-    return written
+        # nbgrader release_feedback files feedback under the submission's time and secret
+        for name in ("timestamp.txt", "submission_secret.txt"):
+            if course.path("submitted", path.stem, assignment, name).is_file():
+                shutil.copy(course.path("submitted", path.stem, assignment, name), out / name)
+        written.append(out)
+    # Submissions from an LMS zip have no exchange secret: their feedback goes back through the LMS.
+    via_exchange = all((out / "submission_secret.txt").is_file() for out in written)
+    if via_exchange:
+        course.nbgrader("release_feedback", assignment)
+    return written, via_exchange
 
 
 def export(course, assignment, to=None):

@@ -4,15 +4,18 @@ A hidden suite is a pytest file, autograder/suites/<assignment>/test_<assignment
 takes the `student` fixture (a boundary.Student), is marked with the graded item and its points,
 and fails through `fail(...)` or the `expect_*` helpers so that the student reads a clear message:
 
-    @graded("l2_penalty", points=1)
+    POINTS = {"l2_penalty": 1, ...}          # points of each graded item
+
+    @graded("l2_penalty")
     def test_l2_penalty_value(student):
         weights = [rng.normal(size=(4, 3))]
         expect_reference(student, "l2_penalty", ref.l2_penalty, weights, lam=0.1,
                          mutants=variants.mutants_of("l2_penalty"))
 
-A test's points are earned only if the test passes. The points of all tests of one item must
-equal the points of that item's grade cell, `test_<item>`, in the source notebook (checked by the
-project's tests). Failure messages and hints are all the student sees: never the test's code.
+An item earns its points when every one of its tests passes, and nothing otherwise, as an nbgrader
+grade cell does. POINTS must equal the points of each item's grade cell, `test_<item>`, in the
+source notebook (checked by the project's tests). Failure messages and hints are all the student
+sees: never the test's code.
 """
 import math
 
@@ -27,9 +30,9 @@ RTOL = 1e-7
 ATOL = 1e-10
 
 
-def graded(item, points):
-    """Mark a hidden test as worth `points` of graded item `item` (grade cell `test_<item>`)."""
-    return pytest.mark.graded(item=item, points=points)
+def graded(item):
+    """Mark a hidden test as one of the tests of graded item `item` (grade cell `test_<item>`)."""
+    return pytest.mark.graded(item=item)
 
 
 class GradingFailure(AssertionError):
@@ -104,9 +107,10 @@ def _values_mismatch(got, expected, rtol, atol, path):
         return None
     i = np.unravel_index(np.argmax(np.where(bad, err, -1.0)), got.shape)
     where = "" if got.size == 1 else f" at index {tuple(int(j) for j in i)}"
-    rel = err[i] / max(abs(expected[i]), 1e-300)
+    size = (f"absolute error {err[i]:.1e}" if expected[i] == 0
+            else f"relative error {err[i] / abs(expected[i]):.1e}")
     return (f"{path} is wrong{where}: got {got[i]:.6g}, expected {expected[i]:.6g} "
-            f"(relative error {rel:.1e}; {int(bad.sum())} of {bad.size} values differ)")
+            f"({size}; {int(bad.sum())} of {bad.size} values differ)")
 
 
 def expect_close(got, expected, what, hint=None, rtol=RTOL, atol=ATOL):

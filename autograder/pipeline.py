@@ -60,9 +60,10 @@ def grade_submission(assignment, student, notebook_path, release_nb, policy=None
         result["cells"] = session.cell_report()
         result["timings"].update(session.timings())
     for t in tests:
-        entry = result["items"][t.item]
-        entry["tests"].append(t.as_dict())
-        entry["score"] += t.points if t.passed else 0.0
+        result["items"][t.item]["tests"].append(t.as_dict())
+    for entry in result["items"].values():   # all or nothing, like an nbgrader grade cell
+        passed = entry["tests"] and all(t["passed"] for t in entry["tests"])
+        entry["score"] = entry["max_score"] if passed else 0.0
     return _finish(result, started), nb
 
 

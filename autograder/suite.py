@@ -6,6 +6,7 @@ error; pytest's report (which quotes the test's source) is never kept.
 """
 import contextlib
 import functools
+import importlib
 import io
 import os
 from dataclasses import asdict, dataclass
@@ -27,7 +28,6 @@ class SuiteError(Exception):
 class TestResult:
     test: str
     item: str
-    points: float
     passed: bool
     message: str = ""
     hint: str = ""
@@ -63,8 +63,8 @@ class _Collector:
         for it in items:
             mark = it.get_closest_marker("graded")
             if mark is None:
-                raise SuiteError(f"hidden test {it.name} is not marked @graded(item, points)")
-            self.items.append((it.name, mark.kwargs["item"], float(mark.kwargs["points"])))
+                raise SuiteError(f"hidden test {it.name} is not marked @graded(item)")
+            self.items.append((it.name, mark.kwargs["item"]))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -72,24 +72,23 @@ class _Collector:
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and report.failed):
             mark = item.get_closest_marker("graded")
-            self.results.append(_result(item.name, mark.kwargs["item"], float(mark.kwargs["points"]),
-                                        call.excinfo))
+            self.results.append(_result(item.name, mark.kwargs["item"], call.excinfo))
 
     def pytest_collectreport(self, report):
         if report.failed:
             raise SuiteError(f"the hidden suite failed to load: {report.longreprtext[-2000:]}")
 
 
-def _result(name, item, points, excinfo):
+def _result(name, item, excinfo):
     if excinfo is None:
-        return TestResult(name, item, points, True)
+        return TestResult(name, item, True)
     exc = excinfo.value
     if isinstance(exc, GradingFailure):
-        return TestResult(name, item, points, False, exc.message, exc.hint or "", "failed")
+        return TestResult(name, item, False, exc.message, exc.hint or "", "failed")
     if isinstance(exc, StudentError):
         text = exc.message + (f"\n{exc.traceback}" if exc.traceback else "")
-        return TestResult(name, item, points, False, text, "", "student-error")
-    return TestResult(name, item, points, False,
+        return TestResult(name, item, False, text, "", "student-error")
+    return TestResult(name, item, False,
                       f"your answer could not be checked ({type(exc).__name__}: {str(exc)[:300]})",
                       "", "suite-error")
 
@@ -125,10 +124,15 @@ def run_suite(assignment, transport, select=None):
 
 @functools.lru_cache(maxsize=None)
 def suite_items(assignment):
-    """{item: total points} declared by the hidden suite, without running any test."""
+    """{item: points} of the hidden suite (its POINTS), checked against the tests it collects."""
+    module = importlib.import_module(f"autograder.suites.{assignment}.test_{assignment}")
+    points = getattr(module, "POINTS", None)
+    if not isinstance(points, dict) or not points:
+        raise SuiteError(f"the hidden suite of '{assignment}' declares no POINTS")
     collector = _Collector(None)
     _pytest(assignment, collector, "--collect-only")
-    totals = {}
-    for _, item, points in collector.items:
-        totals[item] = totals.get(item, 0.0) + points
-    return totals
+    tested = {item for _, item in collector.items}
+    if tested != set(points):
+        raise SuiteError(f"the hidden suite of '{assignment}' tests {sorted(tested)} but gives "
+                         f"points to {sorted(points)}")
+    return {item: float(p) for item, p in points.items()}

@@ -16,6 +16,10 @@ def assignments():
     return sorted(p.name for p in (REPO / "assignments").iterdir() if (p / f"{p.name}.ipynb").is_file())
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "graded(item, points): a graded hidden test")
+
+
 @pytest.fixture(scope="session")
 def released(tmp_path_factory):
     """(course, {assignment: release dir}): every assignment released once, by the real nbgrader."""

@@ -1,0 +1,1 @@
+"""Hidden suite of the regularization assignment (never released to students)."""

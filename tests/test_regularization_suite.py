@@ -1,0 +1,268 @@
+"""The regularization assignment's hidden suite grades right (in-process, no kernel).
+
+- the reference passes every hidden test;
+- every known mutant fails a test of its own item, with its hint in the feedback, and costs no
+  other item any points;
+- every known alternative passes every test;
+- the points per item are those of the notebook's grade cells;
+- the references agree with PyTorch where PyTorch has the concept;
+- the statistical tests pass a correct answer under other random draws (SEED_OFFSET varied).
+"""
+import functools
+import math
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from autograder.boundary import LocalTransport, Student
+from autograder.grading import binomial_bounds
+from autograder.suite import run_suite, suite_items
+from autograder.suites.regularization.variants import V
+from solutions import regularization as ref
+
+POINTS = {"l2_penalty": 1, "l1_penalty": 1, "elastic_net_penalty": 1, "dropout_forward": 2,
+          "dropout_backward": 1, "mc_dropout_predict": 2, "max_norm": 1, "clip_grad_value": 1,
+          "clip_grad_norm": 2, "EarlyStopping": 2}
+RANDOM_ITEMS = ("dropout_forward", "dropout_backward", "mc_dropout_predict")
+
+
+def reference_namespace():
+    """What a notebook with every reference answer defines (plus np)."""
+    namespace = {k: v for k, v in vars(ref).items() if not k.startswith("__")}
+    namespace["np"] = np
+    return namespace
+
+
+def namespace_with(variant):
+    """The reference notebook with one answer replaced by `variant`, pasted as notebook code."""
+    namespace = reference_namespace()
+    exec(compile(variant.source(), f"<{variant.name}>", "exec"), namespace)
+    return namespace
+
+
+@functools.lru_cache(maxsize=None)
+def results_for(name):
+    """Hidden-suite results for the reference (name None) or the variant called `name`."""
+    if name is None:
+        namespace = reference_namespace()
+    else:
+        namespace = namespace_with(next(v for v in V.all if v.name == name))
+    return run_suite("regularization", LocalTransport(namespace))
+
+
+def points_by_item(results):
+    """All or nothing per item, as the pipeline scores."""
+    items = {r.item for r in results}
+    return {i: POINTS[i] if all(r.passed for r in results if r.item == i) else 0 for i in items}
+
+
+def describe_failures(results):
+    return "\n".join(f"{r.test} [{r.kind}]: {r.message} | hint: {r.hint}"
+                     for r in results if not r.passed)
+
+
+# ------------------------------------------------------------------------------ (a) and (d)
+
+def test_reference_passes_every_hidden_test():
+    results = results_for(None)
+    assert results and all(r.passed for r in results), describe_failures(results)
+    assert points_by_item(results) == POINTS
+
+
+def test_points_per_item():
+    assert suite_items("regularization") == POINTS
+    assert sum(POINTS.values()) == 14
+
+
+def test_every_item_has_mutants_and_alternatives():
+    for item in POINTS:
+        assert len(V.mutants_of(item)) >= 3, item
+        assert len(V.alternatives_of(item)) >= 1, item
+    assert {v.target for v in V.all} == set(POINTS)
+    names = [v.name for v in V.all]
+    assert len(names) == len(set(names))
+    assert {"dropout_no_rescale", "clip_norm_per_array", "early_stopping_keeps_last"} <= set(names)
+
+
+# ------------------------------------------------------------------------------ (b) and (c)
+
+MUTANTS = [v for v in V.all if v.kind == "mutant"]
+ALTERNATIVES = [v for v in V.all if v.kind == "alternative"]
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=[v.name for v in MUTANTS])
+def test_mutant_is_caught_with_its_hint(mutant):
+    results = results_for(mutant.name)
+    own = [r for r in results if r.item == mutant.target]
+    assert any(not r.passed for r in own), f"{mutant.name} passed every test of {mutant.target}"
+    assert any(mutant.hint in r.hint or mutant.hint in r.message for r in own if not r.passed), \
+        f"{mutant.name}'s hint is not in the feedback:\n{describe_failures(own)}"
+    others = [r for r in results if r.item != mutant.target]
+    assert all(r.passed for r in others), \
+        f"{mutant.name} cost points elsewhere:\n{describe_failures(others)}"
+
+
+@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=[v.name for v in ALTERNATIVES])
+def test_alternative_passes_every_test(alternative):
+    results = results_for(alternative.name)
+    assert all(r.passed for r in results), describe_failures(results)
+
+
+# ------------------------------------------------------------------------------ (e) PyTorch
+
+def _grads_case(seed, shapes, scale):
+    g = np.random.default_rng(seed)
+    return [scale * g.normal(size=s) for s in shapes]
+
+
+CLIP_CASES = [(1, [(5, 4), (4,), (3, 3)], 2.0, 1.0),   # total norm above max_norm
+              (2, [(6,)], 0.05, 1.0),                     # below: untouched
+              (3, [(2, 2), (3,)], 0.0, 0.5)]              # all zero
+
+
+@pytest.mark.parametrize("seed,shapes,scale,max_norm", CLIP_CASES)
+def test_clip_grad_norm_matches_torch(seed, shapes, scale, max_norm):
+    grads = _grads_case(seed, shapes, scale)
+    tensors = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads]
+    for t, g in zip(tensors, grads):
+        t.grad = torch.tensor(g)
+    total = torch.nn.utils.clip_grad_norm_(tensors, max_norm)
+    clipped, total_norm = ref.clip_grad_norm(grads, max_norm)
+    assert isinstance(total_norm, float)
+    np.testing.assert_allclose(total_norm, total.item(), rtol=1e-12)
+    for c, t in zip(clipped, tensors):
+        np.testing.assert_allclose(c, t.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("seed,shapes,scale,clip_value", CLIP_CASES)
+def test_clip_grad_value_matches_torch(seed, shapes, scale, clip_value):
+    grads = _grads_case(seed, shapes, scale)
+    tensors = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads]
+    for t, g in zip(tensors, grads):
+        t.grad = torch.tensor(g)
+    torch.nn.utils.clip_grad_value_(tensors, clip_value)
+    for c, t in zip(ref.clip_grad_value(grads, clip_value), tensors):
+        np.testing.assert_array_equal(c, t.grad.numpy())
+
+
+@pytest.mark.parametrize("shape,c", [((5, 4), 1.0), ((3, 7), 0.5), ((8, 2), 3.0)])
+def test_max_norm_matches_torch_renorm(shape, c):
+    g = np.random.default_rng(4)
+    W = g.normal(size=shape) * g.choice([0.1, 1.0, 3.0], size=shape[1])
+    W[:, 0] = 0.0
+    # torch.renorm(dim=1) bounds each W[:, j] (a unit's incoming weights), scaling by
+    # maxnorm / (norm + 1e-7)
+    expected = torch.renorm(torch.tensor(W), p=2, dim=1, maxnorm=c).numpy()
+    np.testing.assert_allclose(ref.max_norm(W, c), expected, rtol=1e-12, atol=1e-15)
+
+
+def test_penalty_gradients_match_torch_autograd_and_weight_decay():
+    g = np.random.default_rng(5)
+    weights = [g.normal(size=(4, 3)), g.normal(size=(3, 2))]
+    weights[0][0, :] = 0.0  # torch's |w| has gradient 0 at 0, as sign(0) = 0
+    lam, l1, l2 = 0.3, 0.2, 0.7
+    tensors = [torch.tensor(W, requires_grad=True) for W in weights]
+    for ours, torch_penalty in [
+            (ref.l2_penalty(weights, lam), lambda w: lam / 2 * (w ** 2).sum()),
+            (ref.l1_penalty(weights, lam), lambda w: lam * w.abs().sum()),
+            (ref.elastic_net_penalty(weights, l1, l2),
+             lambda w: l1 * w.abs().sum() + l2 / 2 * (w ** 2).sum())]:
+        for t in tensors:
+            t.grad = None
+        total = sum(torch_penalty(t) for t in tensors)
+        total.backward()
+        penalty, grads = ours
+        assert isinstance(penalty, float)
+        np.testing.assert_allclose(penalty, total.item(), rtol=1e-12)
+        for gr, t in zip(grads, tensors):
+            np.testing.assert_allclose(gr, t.grad.numpy(), rtol=1e-12, atol=1e-15)
+    # SGD's weight_decay adds lam * w to the gradient: the L2 gradient (lr = 1, no data loss)
+    w = torch.tensor(weights[1], requires_grad=True)
+    w.grad = torch.zeros_like(w)
+    torch.optim.SGD([w], lr=1.0, weight_decay=lam).step()
+    np.testing.assert_allclose(weights[1] - w.detach().numpy(),
+                               ref.l2_penalty([weights[1]], lam)[1][0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("p", [0.2, 0.5, 0.8])
+def test_dropout_matches_torch_statistics(p):
+    g = np.random.default_rng(6)
+    x = g.uniform(0.5, 2.0, size=(200, 100)) * g.choice([-1.0, 1.0], size=(200, 100))
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        xt = torch.tensor(x, requires_grad=True)
+        out_t = F.dropout(xt, p, training=True)
+    dout = g.normal(size=x.shape)
+    out_t.backward(torch.tensor(dout))
+    out_t = out_t.detach().numpy()
+    out, cache = ref.dropout_forward(x, p, np.random.default_rng(0))
+    lo, hi = binomial_bounds(x.size, 1 - p, 1e-9)
+    for o in (out, out_t):
+        kept = o != 0
+        assert lo <= kept.sum() <= hi                                          # keep fraction 1 - p
+        np.testing.assert_allclose(o[kept], x[kept] / (1 - p), rtol=1e-12)     # kept units scaled
+    # backward: torch's gradient is the mask / (1 - p); ours, given torch's mask, is the same
+    dx = ref.dropout_backward(dout, (out_t != 0, p, True))
+    np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-12)
+    # evaluation mode is the identity in both
+    np.testing.assert_array_equal(F.dropout(torch.tensor(x), p, training=False).numpy(), x)
+    eval_out, _ = ref.dropout_forward(x, p, np.random.default_rng(0), train=False)
+    np.testing.assert_array_equal(eval_out, x)
+
+
+# ------------------------------------------------------------------------------ (f) false failures
+
+def _hidden_module():
+    # The suite's module, as pytest imports it in run_suite (conftest registers its mark).
+    from autograder.suites.regularization import test_regularization
+    return test_regularization
+
+
+def _random_item_tests(module):
+    tests = []
+    for name, fn in vars(module).items():
+        marks = getattr(fn, "pytestmark", [])
+        if name.startswith("test_") and any(m.name == "graded" and m.kwargs["item"] in RANDOM_ITEMS
+                                            for m in marks):
+            tests.append(fn)
+    return tests
+
+
+def test_false_failure_check_covers_every_random_test():
+    # the tests run under other SEED_OFFSETs below are exactly the suite's tests of random items
+    assert {fn.__name__ for fn in _random_item_tests(_hidden_module())} == {
+        r.test for r in results_for(None) if r.item in RANDOM_ITEMS}
+
+
+@pytest.mark.parametrize("offset", range(1, 31))
+def test_statistical_tests_pass_correct_answers_under_other_draws(offset, monkeypatch):
+    # The stated false-failure probabilities are at most 1e-6 per test, so 30 offsets x (reference
+    # and every alternative) must all pass; a failure here means a bound is too tight.
+    module = _hidden_module()
+    monkeypatch.setattr(module, "SEED_OFFSET", offset)
+    namespaces = [("reference", reference_namespace())] + [
+        (v.name, namespace_with(v)) for v in ALTERNATIVES if v.target in RANDOM_ITEMS]
+    for who, namespace in namespaces:
+        student = Student(LocalTransport(namespace))
+        for test in _random_item_tests(module):
+            test(student)  # raises GradingFailure (with the student's message) on a false failure
+
+
+def _binomial_tail_outside(n, q, lo, hi):
+    """Exact P(X < lo) + P(X > hi) for X ~ Binomial(n, q)."""
+    log_pmf = [math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+               + k * math.log(q) + (n - k) * math.log1p(-q) for k in range(n + 1)]
+    return sum(math.exp(v) for k, v in enumerate(log_pmf) if k < lo or k > hi)
+
+
+@pytest.mark.parametrize("n,q,false_failure", [
+    (10_000, 0.8, 1e-8), (10_000, 0.3, 1e-8),            # keep count of the whole output
+    (50, 0.8, 1e-8 / 250), (50, 0.3, 1e-8 / 250),        # per row (Bonferroni over 250 counts)
+    (200, 0.8, 1e-8 / 250), (200, 0.3, 1e-8 / 250)])     # per column
+def test_binomial_bounds_hold_at_the_suites_sizes(n, q, false_failure):
+    # grading.binomial_bounds uses a normal approximation; check its promise exactly where the
+    # dropout tests use it (keep probabilities 1 - p for p = 0.2 and 0.7).
+    lo, hi = binomial_bounds(n, q, false_failure)
+    assert _binomial_tail_outside(n, q, lo, hi) <= false_failure

@@ -1,0 +1,33 @@
+"""Every known mutant fails its item, with its hint, and every known-correct alternative passes:
+each submitted as a notebook and graded in one batch by the real sandboxed pipeline."""
+import pytest
+
+from autograder import commands
+from autograder.simulate import fill, student_sources, variants
+from conftest import assignments, submit_directly
+
+CASES = [(a, v) for a in assignments() for v in variants(a).all]
+
+
+@pytest.fixture(scope="module")
+def graded(released):
+    course, _ = released
+    for assignment in assignments():
+        release_nb = course.release_notebooks(assignment)[f"{assignment}.ipynb"]
+        for v in variants(assignment).all:
+            submit_directly(course, assignment, f"{v.kind}-{v.name}",
+                            fill(release_nb, student_sources(assignment, [v.name])))
+    return {a: commands.autograde(course, a, workers=2, progress=False) for a in assignments()}
+
+
+@pytest.mark.parametrize("assignment, variant", CASES, ids=[f"{a}:{v.kind}:{v.name}" for a, v in CASES])
+def test_variant_is_graded_as_it_should_be(graded, assignment, variant):
+    r = graded[assignment][f"{variant.kind}-{variant.name}"]
+    assert r["status"] == "graded"
+    for item, entry in r["items"].items():
+        if item == variant.target and variant.kind == "mutant":
+            assert entry["score"] == 0, "the suite passed a known-wrong version"
+            shown = [t["message"] + " " + t["hint"] for t in entry["tests"] if not t["passed"]]
+            assert any(variant.hint in s for s in shown), f"hint missing; feedback was {shown}"
+        else:
+            assert entry["score"] == entry["max_score"], (item, [t["message"] for t in entry["tests"] if not t["passed"]])
