@@ -20,14 +20,27 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "graded(item, points): a graded hidden test")
 
 
+class _Releases(dict):
+    """{assignment: release dir}, each assignment released by the real nbgrader when first asked for."""
+
+    def __init__(self, course):
+        super().__init__()
+        self.course = course
+
+    def __missing__(self, assignment):
+        from autograder import commands
+
+        self[assignment] = commands.release(self.course, assignment)
+        return self[assignment]
+
+
 @pytest.fixture(scope="session")
 def released(tmp_path_factory):
-    """(course, {assignment: release dir}): every assignment released once, by the real nbgrader."""
-    from autograder import commands
+    """(course, releases): one course directory shared by the tests that need released assignments."""
     from autograder.course import Course
 
     course = Course(tmp_path_factory.mktemp("released") / "course").init()
-    return course, {a: commands.release(course, a) for a in assignments()}
+    return course, _Releases(course)
 
 
 def submit_directly(course, assignment, student, notebook_or_bytes, stamp="2026-01-01 00:00:00.000000 UTC"):

@@ -16,8 +16,9 @@ BAD = {
 
 @pytest.fixture(scope="module", params=assignments())
 def batch(request, released):
-    course, _ = released
+    course, releases = released
     assignment = request.param
+    releases[assignment]
     release_nb = course.release_notebooks(assignment)[f"{assignment}.ipynb"]
     good = fill(release_nb, reference_sources(assignment))
     submit_directly(course, assignment, "good-before", good)

@@ -9,20 +9,25 @@ from conftest import assignments, submit_directly
 CASES = [(a, v) for a in assignments() for v in variants(a).all]
 
 
-@pytest.fixture(scope="module")
-def graded(released):
-    course, _ = released
-    for assignment in assignments():
+_GRADED = {}
+
+
+def graded(released, assignment):
+    """All of an assignment's variants, submitted and graded in one batch (once per run)."""
+    course, releases = released
+    if assignment not in _GRADED:
+        releases[assignment]
         release_nb = course.release_notebooks(assignment)[f"{assignment}.ipynb"]
         for v in variants(assignment).all:
             submit_directly(course, assignment, f"{v.kind}-{v.name}",
                             fill(release_nb, student_sources(assignment, [v.name])))
-    return {a: commands.autograde(course, a, workers=2, progress=False) for a in assignments()}
+        _GRADED[assignment] = commands.autograde(course, assignment, workers=2, progress=False)
+    return _GRADED[assignment]
 
 
 @pytest.mark.parametrize("assignment, variant", CASES, ids=[f"{a}:{v.kind}:{v.name}" for a, v in CASES])
-def test_variant_is_graded_as_it_should_be(graded, assignment, variant):
-    r = graded[assignment][f"{variant.kind}-{variant.name}"]
+def test_variant_is_graded_as_it_should_be(released, assignment, variant):
+    r = graded(released, assignment)[f"{variant.kind}-{variant.name}"]
     assert r["status"] == "graded"
     for item, entry in r["items"].items():
         if item == variant.target and variant.kind == "mutant":
