@@ -12,7 +12,7 @@ import traceback
 
 import nbformat
 
-from autograder import gradebook
+from autograder import gradebook, isolation
 from autograder.course import CourseError
 from autograder.pipeline import grade_submission, suite_version
 from autograder.suite import suite_path
@@ -61,6 +61,7 @@ def _grade_job(job):
 def autograde(course, assignment, students=None, workers=None, policy=None, force=False, progress=True):
     """Grade the collected submissions; returns {student: result} for every submission."""
     suite_path(assignment)                       # refuse early if there is no hidden suite
+    isolation.sweep_stale()                      # sandboxes left by a batch that was killed
     releases = course.release_notebooks(assignment)
     if f"{assignment}.ipynb" not in releases:
         raise CourseError(f"release/{assignment}/ has no {assignment}.ipynb")

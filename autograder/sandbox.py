@@ -7,17 +7,15 @@ grader's file descriptors into the child) with:
 - the sandbox environment's interpreter (numpy, matplotlib, ipykernel: no grader, no solutions);
 - a clean environment: none of the grader's variables cross;
 - resource limits: address space, CPU seconds, processes, open files, file size, no core files;
-- as root: a network namespace with no interfaces, and an unprivileged user (`course-sandbox`);
-- a new session, so a deadline kills the whole process group.
+- a new session, so a deadline kills the whole process group;
+- as root, the isolation of autograder/isolation.py (own uid, tmpfs directory, no network,
+  private /tmp).
 
-ZeroMQ talks over unix sockets (ipc transport) in the working directory, which needs no network.
-`Sandbox.protections` records which of these were in force.
+ZeroMQ talks over unix sockets (ipc transport) in the working directory, which needs no network,
+and refuses any message over MAX_MESSAGE bytes. `Sandbox.protections` records what was in force.
 """
-import ctypes
-import functools
 import json
 import os
-import pwd
 import queue
 import resource
 import secrets
@@ -25,30 +23,32 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import zmq
 from jupyter_client import BlockingKernelClient
 
+from autograder import isolation
 from autograder.agent.agent import RESULT_MIME
 
-SANDBOX_USER = "course-sandbox"
-CLONE_NEWNET = 0x40000000
 STUDENT_LIBRARY = Path(__file__).resolve().parent.parent / "coursekit"
+MAX_MESSAGE = 64 * 2**20
 
 
 @dataclass
 class Policy:
     memory_bytes: int = 3 * 2**30
     cpu_seconds: int = 600
-    processes: int = 512          # per user: counts threads of every sandboxed kernel at once
+    processes: int = 256          # per uid, threads included
     open_files: int = 256
     file_bytes: int = 64 * 2**20
+    disk_bytes: int = 256 * 2**20
     output_bytes: int = 256 * 2**10
     cell_timeout: float = 60.0
     call_timeout: float = 30.0
+    submission_timeout: float = 600.0
     startup_timeout: float = 60.0
 
 
@@ -77,59 +77,34 @@ def sandbox_python():
     return marker.read_text().strip() if marker.is_file() else sys.executable
 
 
-@functools.lru_cache(maxsize=1)
-def _netns_available():
-    """Whether this process may create a network namespace (probed once in a throwaway child)."""
-    pid = os.fork()
-    if pid == 0:
-        os._exit(0 if ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWNET) == 0 else 1)
-    return os.waitpid(pid, 0)[1] == 0
-
-
-def _sandbox_user():
-    """The unprivileged account kernels run as when we are root (created on first use)."""
-    try:
-        return pwd.getpwnam(SANDBOX_USER)
-    except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
-                        "--shell", "/usr/sbin/nologin", SANDBOX_USER], check=True, capture_output=True)
-        return pwd.getpwnam(SANDBOX_USER)
-
-
 def protections(policy):
     """What this machine lets us enforce, as recorded in every result."""
-    root = os.geteuid() == 0
+    root = isolation.is_root()
+    isolated = root and isolation.namespaces_available()
     return {
         "separate_process": True,
         "own_directory": True,
         "clean_environment": True,
-        "unprivileged_user": SANDBOX_USER if root else None,
-        "network_isolated": root and _netns_available(),
+        "unprivileged_uid": isolation.sandbox_uid(),
+        "network_isolated": isolated,
+        "private_tmp": isolated,
+        "disk_limit_bytes": policy.disk_bytes if root else None,
         "limits": {"memory_bytes": policy.memory_bytes, "cpu_seconds": policy.cpu_seconds,
-                   "processes": policy.processes, "open_files": policy.open_files,
-                   "file_bytes": policy.file_bytes, "output_bytes": policy.output_bytes},
-        "deadlines": {"cell": policy.cell_timeout, "call": policy.call_timeout},
+                   "processes": policy.processes if root else None, "open_files": policy.open_files,
+                   "file_bytes": policy.file_bytes, "output_bytes": policy.output_bytes,
+                   "message_bytes": MAX_MESSAGE},
+        "deadlines": {"cell": policy.cell_timeout, "call": policy.call_timeout,
+                      "submission": policy.submission_timeout},
     }
 
 
-def _child_setup(policy, user, isolate_network):
-    """Runs in the forked child before exec: limits first, then the namespace, then drop root."""
-    def setup():
-        for res, value in ((resource.RLIMIT_AS, policy.memory_bytes),
-                           (resource.RLIMIT_CPU, policy.cpu_seconds),
-                           (resource.RLIMIT_NOFILE, policy.open_files),
-                           (resource.RLIMIT_FSIZE, policy.file_bytes),
-                           (resource.RLIMIT_CORE, 0)):
-            resource.setrlimit(res, (value, value))
-        if user is not None:
-            resource.setrlimit(resource.RLIMIT_NPROC, (policy.processes, policy.processes))
-        if isolate_network and ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWNET) != 0:
-            os._exit(97)
-        if user is not None:
-            os.setgroups([])
-            os.setgid(user.pw_gid)
-            os.setuid(user.pw_uid)
-    return setup
+def _limits(policy, root):
+    limits = {resource.RLIMIT_AS: policy.memory_bytes, resource.RLIMIT_CPU: policy.cpu_seconds,
+              resource.RLIMIT_NOFILE: policy.open_files, resource.RLIMIT_FSIZE: policy.file_bytes,
+              resource.RLIMIT_CORE: 0}
+    if root:   # RLIMIT_NPROC counts per uid: meaningful only with a uid of the sandbox's own
+        limits[resource.RLIMIT_NPROC] = policy.processes
+    return limits
 
 
 class Sandbox:
@@ -138,13 +113,14 @@ class Sandbox:
     def __init__(self, notebook_name, notebook_text, policy=None):
         self.policy = policy or Policy()
         self.protections = protections(self.policy)
-        self.user = _sandbox_user() if self.protections["unprivileged_user"] else None
-        self.dir = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
+        self.uid = self.protections["unprivileged_uid"]
+        self.dir = isolation.make_workdir(self.policy.disk_bytes)
         (self.dir / notebook_name).write_text(notebook_text, encoding="utf-8")
         shutil.copytree(STUDENT_LIBRARY, self.dir / "coursekit",
                         ignore=shutil.ignore_patterns("__pycache__"))
         self.proc = None
         self.client = None
+        self.stderr = None
 
     def __enter__(self):
         return self
@@ -164,22 +140,24 @@ class Sandbox:
         for stale in run.glob("ipc-*"):
             stale.unlink()
         conn_file.write_text(json.dumps(info))
-        if self.user is not None:
-            for path in [self.dir, *self.dir.rglob("*")]:
-                os.chown(path, self.user.pw_uid, self.user.pw_gid)
+        if self.uid is not None:
+            isolation.give_to(self.dir, self.uid)
         os.chmod(self.dir, 0o700)
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.dir), "LANG": "C.UTF-8",
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.dir), "LANG": "C.UTF-8", "USER": "student",
                "PYTHONPATH": str(self.dir), "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
                "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(run / "mpl"), "IPYTHONDIR": str(run / "ipython"),
                "JUPYTER_RUNTIME_DIR": str(run), "JUPYTER_PLATFORM_DIRS": "1",
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-        self.stderr = open(run / "kernel.stderr", "wb")
+        self.stderr = open(run / "kernel.stderr", "wb")   # capped by RLIMIT_FSIZE and the tmpfs
         self.proc = subprocess.Popen(
             [sandbox_python(), "-m", "ipykernel_launcher", "-f", str(conn_file), "--HistoryManager.enabled=False"],
             cwd=self.dir, env=env, stdin=subprocess.DEVNULL, stdout=self.stderr, stderr=self.stderr,
             close_fds=True, start_new_session=True,
-            preexec_fn=_child_setup(self.policy, self.user, self.protections["network_isolated"]))
-        self.client = BlockingKernelClient()
+            preexec_fn=isolation.child_setup(_limits(self.policy, self.uid is not None), self.uid,
+                                             self.protections["network_isolated"]))
+        context = zmq.Context()
+        context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)   # a huge message drops the link, not us
+        self.client = BlockingKernelClient(context=context)
         self.client.load_connection_info(info)
         self.client.start_channels()
         try:
@@ -193,26 +171,32 @@ class Sandbox:
         return self.proc is not None and self.proc.poll() is None
 
     def kill(self):
-        """Kill the kernel's whole process group, whatever it is doing."""
+        """Kill the kernel's process group and, as root, every process of the sandbox uid."""
         if self.proc is not None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+            isolation.kill_uid(self.uid)
             self.proc.wait()
         self.stop()
 
     def stop(self):
         if self.client is not None:
             self.client.stop_channels()
+            self.client.context.destroy(linger=0)
             self.client = None
+        if self.stderr is not None:
+            self.stderr.close()
+            self.stderr = None
         if self.proc is not None and self.proc.poll() is None:
             self.kill()
         self.proc = None
 
     def close(self):
         self.kill()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        isolation.kill_uid(self.uid)   # children that outlived a kernel which exited by itself
+        isolation.remove_workdir(self.dir)
 
     # -- running code -----------------------------------------------------------------------
     def execute(self, code, timeout):
@@ -261,5 +245,5 @@ def _death(code):
                "SIGXFSZ": " (file-size limit)", "SIGSEGV": ""}.get(name, "")
         return f"the kernel was killed by {name}{why}"
     if code == 97:
-        return "the sandbox could not isolate the network"
+        return "the sandbox could not create its namespaces"
     return f"the kernel exited with code {code}"

@@ -5,7 +5,6 @@ restarted and the cells that ran before it are replayed, so the functions define
 notebook are still graded. A call that overruns or kills the kernel fails that one test, and the
 next call gets a fresh kernel the same way. Restarts are bounded per submission.
 """
-import json
 import time
 
 import nbformat
@@ -31,6 +30,7 @@ class Session:
         self.skip = set()        # cells that timed out or killed the kernel
         self.restarts = 0
         self.ready = False
+        self.deadline = time.monotonic() + self.policy.submission_timeout
 
     def __enter__(self):
         return self
@@ -47,18 +47,22 @@ class Session:
         for i, cell in graded_code_cells(self.notebook):
             if i in self.skip:
                 continue
-            ex = self.sandbox.execute(cell.source, self.policy.cell_timeout)
+            ex = self.sandbox.execute(cell.source, self._budget(self.policy.cell_timeout))
             if record:
                 self.cells[i] = ex
             if ex.status in ("timeout", "dead"):
                 self.skip.add(i)
                 self._restart(record)
                 return
-        boot = self.sandbox.execute(_BOOT.format(source=agent_source()), self.policy.cell_timeout)
+        boot = self.sandbox.execute(_BOOT.format(source=agent_source()), self._budget(self.policy.cell_timeout))
         self.ready = boot.status == "ok"
 
+    def _budget(self, seconds):
+        """A deadline for one step, never past the submission's own."""
+        return max(0.0, min(seconds, self.deadline - time.monotonic()))
+
     def _restart(self, record=False):
-        if self.restarts >= MAX_RESTARTS:
+        if self.restarts >= MAX_RESTARTS or self._budget(1) <= 0:
             self.ready = False
             return
         self.restarts += 1
@@ -66,15 +70,19 @@ class Session:
 
     def request(self, text, what):
         """boundary transport: one call into the sandbox, answered as untrusted text."""
+        if self._budget(1) <= 0:
+            raise StudentError("deadline", f"{what} was not called: the notebook used up its "
+                                           f"{self.policy.submission_timeout:.0f} seconds")
         if not self.ready or not self.sandbox.alive():
             self._restart()
         if not self.ready:
             raise StudentError("unavailable", f"{what} could not be called: the notebook's kernel "
                                               f"could not be restarted (restarted {self.restarts} times)")
-        ex = self.sandbox.execute(f"_course_serve(_course_agent, {text!r})", self.policy.call_timeout)
+        timeout = self._budget(self.policy.call_timeout)
+        ex = self.sandbox.execute(f"_course_serve(_course_agent, {text!r})", timeout)
         if ex.status == "timeout":
             self.ready = False
-            raise StudentError("timeout", f"{what} did not return within {self.policy.call_timeout:.0f} "
+            raise StudentError("timeout", f"{what} did not return within {timeout:.0f} "
                                           f"seconds (an infinite loop, or far too slow)")
         if ex.status == "dead":
             self.ready = False

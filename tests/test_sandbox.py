@@ -1,5 +1,6 @@
 """The sandboxed kernel: what student code can and cannot do, and how the grader recovers."""
 import os
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -33,17 +34,72 @@ def test_kernel_sees_only_its_directory_and_a_clean_environment(monkeypatch):
     assert out.splitlines() == ["['.kernel', 'coursekit', 's.ipynb']", "False", "None None"]
 
 
-@pytest.mark.skipif(not ROOT, reason="user and network isolation need root")
-def test_as_root_the_kernel_is_unprivileged_and_offline():
+@pytest.mark.skipif(not ROOT, reason="user, network and mount isolation need root")
+def test_as_root_the_kernel_has_its_own_uid_no_network_and_a_private_tmp(tmp_path):
+    secret = tmp_path / "instructor-only.txt"
+    secret.write_text("hidden")
+    os.chmod(tmp_path, 0o700)
+    outside = Path("/tmp") / "course-test-visible-from-host"
+    outside.write_text("host tmp")
+    try:
+        with Sandbox("s.ipynb", "{}") as sb:
+            sb.start()
+            p = sb.protections
+            assert p["unprivileged_uid"] and p["network_isolated"] and p["private_tmp"]
+            out = _run(sb, f"""
+import os, socket
+print(os.getuid())
+for target in [('127.0.0.1', 22), ('10.0.0.1', 80)]:
+    try:
+        socket.create_connection(target, timeout=2); print('connected')
+    except OSError as e:
+        print('blocked')
+for path in [{str(secret)!r}, '/root/.bashrc', '/var/lib/course-sandbox']:
+    try:
+        open(path).read() if not os.path.isdir(path) else os.listdir(path); print('read')
+    except OSError:
+        print('denied')
+print(os.listdir('/tmp'))
+""")
+    finally:
+        outside.unlink()
+    uid, net1, net2, f1, f2, f3, tmp = out.splitlines()
+    assert int(uid) == p["unprivileged_uid"] != 0
+    assert (net1, net2) == ("blocked", "blocked")
+    assert (f1, f2, f3) == ("denied", "denied", "denied")
+    assert "course-test-visible-from-host" not in tmp
+
+
+@pytest.mark.skipif(not ROOT, reason="per-sandbox uids need root")
+def test_processes_that_escape_the_process_group_die_with_the_sandbox():
     with Sandbox("s.ipynb", "{}") as sb:
         sb.start()
-        assert sb.protections["unprivileged_user"] and sb.protections["network_isolated"]
-        out = _run(sb, "import os, socket\nprint(os.getuid())\n"
-                       "try:\n    socket.create_connection(('127.0.0.1', 22), timeout=2)\n"
-                       "except OSError as e:\n    print(type(e).__name__)\n"
-                       "try:\n    open('/root/x', 'w')\nexcept OSError as e:\n    print(type(e).__name__)")
-    uid, net, write = out.split()
-    assert uid != "0" and net in ("OSError", "ConnectionRefusedError") and write == "PermissionError"
+        pid = int(_run(sb, "import subprocess\n"
+                           "p = subprocess.Popen(['setsid', 'sleep', '300'], start_new_session=True)\n"
+                           "print(p.pid)"))
+        os.kill(pid, 0)  # alive, in its own session
+    import time
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("a process started by the kernel outlived the sandbox")
+
+
+@pytest.mark.skipif(not ROOT, reason="the per-uid process limit and the tmpfs need root")
+def test_a_fork_bomb_and_a_disk_filler_hit_their_limits():
+    with Sandbox("s.ipynb", "{}", Policy(processes=64, disk_bytes=32 * 2**20)) as sb:
+        sb.start()
+        ex = sb.execute("import os\nn = 0\ntry:\n    while True:\n        if os.fork() == 0:\n"
+                        "            import time; time.sleep(30); os._exit(0)\n        n += 1\n"
+                        "except OSError as e:\n    print(n, type(e).__name__)", 20)
+        assert ex.status == "ok" and int(ex.stdout.split()[0]) < 64
+        ex = sb.execute("i = 0\ntry:\n    while True:\n        open(f'f{i}', 'wb').write(b'0' * 2**20); i += 1\n"
+                        "except OSError as e:\n    print(i, e.errno)", 20)
+        assert ex.status == "ok" and int(ex.stdout.split()[0]) <= 32
 
 
 def test_a_cell_past_its_deadline_is_killed_with_its_process_group():

@@ -1,0 +1,168 @@
+"""What the operating system lets the grader enforce on a student kernel, and how.
+
+As root (a grading server, a container, CI), every kernel gets:
+- its own uid (UID_BASE + the grading worker's pid, no account needed), so it can read nothing an
+  instructor owns, nothing another sandbox owns, and signal no process but its own; a fork bomb
+  meets RLIMIT_NPROC, which counts per uid; and when the sandbox closes, every process of that
+  uid is killed, whatever it did to leave the kernel's process group;
+- a working directory that is a size-limited tmpfs (a disk-filling loop fills only that);
+- new network and mount namespaces: no network interface at all, and private, small /tmp,
+  /var/tmp and /dev/shm, so nothing is left for, or read from, another student.
+As an ordinary user none of this is possible; what remains (a separate process, its own
+directory, a clean environment, resource limits, deadlines) is recorded, and `course autograde`
+says plainly what that permits.
+"""
+import ctypes
+import functools
+import os
+import re
+import resource
+import signal
+import stat
+import tempfile
+import time
+from pathlib import Path
+
+CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 0x4000, 0x40000
+MNT_DETACH = 2
+UID_BASE = 200_000
+ROOT_SANDBOXES = Path("/var/lib/course-sandbox")
+PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm")
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def is_root():
+    return os.geteuid() == 0
+
+
+@functools.lru_cache(maxsize=1)
+def namespaces_available():
+    """Whether this process may create network and mount namespaces (probed in a throwaway child)."""
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if _libc.unshare(CLONE_NEWNET | CLONE_NEWNS) == 0 else 1)
+    return os.waitpid(pid, 0)[1] == 0
+
+
+def sandbox_uid():
+    """The uid this grading worker's kernels run as (None when we cannot switch users)."""
+    return UID_BASE + os.getpid() if is_root() else None
+
+
+def _mount(source, target, fstype, flags, options):
+    if _libc.mount(source, str(target).encode(), fstype, flags, options) != 0:
+        raise OSError(ctypes.get_errno(), f"mount {target}: {os.strerror(ctypes.get_errno())}")
+
+
+def make_workdir(disk_bytes):
+    """A fresh working directory: a size-limited tmpfs as root, a temp dir otherwise."""
+    if not is_root():
+        return Path(tempfile.mkdtemp(prefix="course-sandbox-"))
+    ROOT_SANDBOXES.mkdir(mode=0o711, parents=True, exist_ok=True)
+    os.chmod(ROOT_SANDBOXES, 0o711)   # others may enter a sandbox they own, never list them
+    path = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=ROOT_SANDBOXES))
+    _mount(b"tmpfs", path, b"tmpfs", MS_NOSUID | MS_NODEV, f"size={disk_bytes},mode=0700".encode())
+    return path
+
+
+def remove_workdir(path):
+    if is_root() and os.path.ismount(path):
+        _libc.umount2(str(path).encode(), MNT_DETACH)
+    for _ in range(3):
+        try:
+            if path.exists():
+                import shutil
+                shutil.rmtree(path)
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
+def give_to(path, uid):
+    """Hand the working directory to the sandbox uid (the kernel must write its sockets there)."""
+    for p in [path, *path.rglob("*")]:
+        os.chown(p, uid, uid, follow_symlinks=False)
+
+
+def child_setup(limits, uid, isolate):
+    """The function run in the forked child before exec: namespaces, then limits, then drop root."""
+    def setup():
+        if isolate:
+            if _libc.unshare(CLONE_NEWNET | CLONE_NEWNS) != 0:
+                os._exit(97)
+            _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
+            for d in PRIVATE_TMP:
+                if os.path.isdir(d):
+                    _mount(b"tmpfs", d, b"tmpfs", MS_NOSUID | MS_NODEV, b"size=64m,mode=1777")
+        for res, value in limits.items():
+            resource.setrlimit(res, (value, value))
+        if uid is not None:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+    return setup
+
+
+def kill_uid(uid):
+    """Kill every process of `uid`: the kernel and anything it forked, daemonised or not."""
+    if uid is None:
+        return
+    for _ in range(20):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setgid(uid)
+                os.setuid(uid)
+                os.kill(-1, signal.SIGKILL)   # every process this uid may signal: its own
+                os._exit(0)
+            except ProcessLookupError:
+                os._exit(1)                   # nothing left
+            except BaseException:
+                os._exit(2)
+        if os.waitpid(pid, 0)[1] != 0:
+            return
+        time.sleep(0.05)
+
+
+def sweep_stale():
+    """Remove the sandboxes of grading workers that died without cleaning up (a killed batch)."""
+    if not is_root() or not ROOT_SANDBOXES.is_dir():
+        return []
+    swept = []
+    for path in ROOT_SANDBOXES.iterdir():
+        m = re.match(r"(\d+)-", path.name)
+        if not m or _alive(int(m.group(1))):
+            continue
+        kill_uid(UID_BASE + int(m.group(1)))
+        remove_workdir(path)
+        swept.append(path.name)
+    return swept
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+def readable_by_others(path):
+    """Whether a user with no relation to `path`'s owner can enter it."""
+    return bool(os.stat(path).st_mode & stat.S_IXOTH)
+
+
+def close_to_others(paths):
+    """Make instructor directories (the course, the repository) closed to other users.
+
+    A sandbox uid is such a user. Returns the paths that were changed."""
+    changed = []
+    for p in paths:
+        if readable_by_others(p):
+            os.chmod(p, os.stat(p).st_mode & ~0o007)
+            changed.append(str(p))
+    return changed
