@@ -8,12 +8,13 @@ mid-batch resumes where it stopped (result files are written atomically, last).
 import hashlib
 import multiprocessing
 import os
+import sys
 import traceback
 
 import nbformat
 
 from autograder import gradebook, isolation
-from autograder.course import CourseError
+from autograder.course import REPO, CourseError
 from autograder.pipeline import grade_submission, suite_version
 from autograder.suite import suite_path
 
@@ -62,6 +63,9 @@ def autograde(course, assignment, students=None, workers=None, policy=None, forc
     """Grade the collected submissions; returns {student: result} for every submission."""
     suite_path(assignment)                       # refuse early if there is no hidden suite
     isolation.sweep_stale()                      # sandboxes left by a batch that was killed
+    if isolation.is_root():                      # a sandbox uid must not enter instructor files
+        for path in isolation.close_to_others([course.root, REPO]):
+            print(f"closed {path} to other users (student kernels run as one)", file=sys.stderr)
     releases = course.release_notebooks(assignment)
     if f"{assignment}.ipynb" not in releases:
         raise CourseError(f"release/{assignment}/ has no {assignment}.ipynb")

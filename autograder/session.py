@@ -13,7 +13,7 @@ from autograder.boundary import StudentError, agent_source
 from autograder.notebook import graded_code_cells
 from autograder.sandbox import KernelGone, Sandbox
 
-MAX_RESTARTS = 3
+MAX_RESTARTS = 8
 _BOOT = ("exec(compile({source!r}, '<course agent>', 'exec'), _course_ns := {{'__name__': 'course_agent'}})\n"
          "_course_agent = _course_ns['Agent'](get_ipython().user_ns)\n"
          "_course_serve = _course_ns['serve']")
@@ -30,6 +30,7 @@ class Session:
         self.skip = set()        # cells that timed out or killed the kernel
         self.restarts = 0
         self.ready = False
+        self.stuck = {}          # what was called -> why it is not called again
         self.deadline = time.monotonic() + self.policy.submission_timeout
 
     def __enter__(self):
@@ -73,6 +74,8 @@ class Session:
         if self._budget(1) <= 0:
             raise StudentError("deadline", f"{what} was not called: the notebook used up its "
                                            f"{self.policy.submission_timeout:.0f} seconds")
+        if what in self.stuck:   # one hang costs one restart, not one per test that calls it
+            raise StudentError("skipped", f"{what} was not called again: {self.stuck[what]}")
         if not self.ready or not self.sandbox.alive():
             self._restart()
         if not self.ready:
@@ -82,10 +85,12 @@ class Session:
         ex = self.sandbox.execute(f"_course_serve(_course_agent, {text!r})", timeout)
         if ex.status == "timeout":
             self.ready = False
+            self.stuck[what] = f"it did not return within {timeout:.0f} seconds earlier"
             raise StudentError("timeout", f"{what} did not return within {timeout:.0f} "
                                           f"seconds (an infinite loop, or far too slow)")
         if ex.status == "dead":
             self.ready = False
+            self.stuck[what] = "it ended the kernel earlier"
             raise StudentError("crashed", f"calling {what} ended the notebook's kernel: {ex.error['evalue']}")
         if ex.result is None:
             raise StudentError("no reply", f"{what} gave no reply"

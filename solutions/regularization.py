@@ -6,6 +6,9 @@ function costs only its own points. numpy only, float64.
 """
 import numpy as np
 
+# Never in any student-visible file, feedback or output (tests/test_adversarial.py checks).
+CANARY = "course-canary-4e0908708e83c501"
+
 
 def l2_penalty(weights, lam):
     """

@@ -57,7 +57,7 @@ def submit_directly(course, assignment, student, notebook_or_bytes, stamp="2026-
     (folder / "timestamp.txt").write_text(stamp)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def report_time():
     """Call with (label, seconds): printed in the run's summary."""
     return lambda label, seconds: TIMINGS.append((label, seconds))

@@ -18,6 +18,9 @@ from autograder.grading import (Handle, Seed, binomial_bounds, expect_close, exp
 from autograder.suites.regularization.variants import V
 from solutions import regularization as ref
 
+# Never in any student-visible file, feedback or output (tests/test_adversarial.py checks).
+CANARY = "course-canary-ac213da6fff97e87"
+
 POINTS = {"l2_penalty": 1, "l1_penalty": 1, "elastic_net_penalty": 1, "dropout_forward": 2,
           "dropout_backward": 1, "mc_dropout_predict": 2, "max_norm": 1, "clip_grad_value": 1,
           "clip_grad_norm": 2, "EarlyStopping": 2}

@@ -1,0 +1,140 @@
+"""The adversarial corpus (tests/adversarial/corpus.py): no submission raises its own grade, reads
+what it must not, or stops the batch, and the grader's files, gradebook and process are untouched.
+One test per case; the count is printed in the run's summary."""
+import hashlib
+import json
+import os
+import re
+import subprocess
+import time
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from adversarial.corpus import CASES, GRADER_SECRET
+from autograder import commands, isolation, release_guard
+from autograder.course import REPO
+from autograder.sandbox import Policy
+from autograder.simulate import fill, student_sources
+from conftest import submit_directly
+
+A = "regularization"
+INSTRUCTOR_FILES = [REPO / "solutions" / f"{A}.py", REPO / "autograder" / "suites" / A,
+                    REPO / "data" / "hidden", REPO / "assignments" / A]
+CANARY = re.compile(rb"course-canary-[0-9a-f]{16}")
+
+
+def _digest(paths):
+    h = hashlib.sha256()
+    for root in paths:
+        for p in sorted(root.rglob("*")) if root.is_dir() else [root]:
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(str(p).encode() + p.read_bytes())
+    return h.hexdigest()
+
+
+def _notebook(release_nb, case):
+    nb = fill(release_nb, {**student_sources(A, case.wrong), **case.replace}, first_cells=case.first)
+    nb.cells += [nbformat.v4.new_code_cell(src) for src in case.last]
+    if case.raw is None:
+        return nb
+    return case.raw(json.loads(nbformat.writes(nb))) if callable(case.raw) else case.raw
+
+
+@pytest.fixture(scope="module")
+def graded(released, report_time):
+    course, releases = released
+    releases[A]
+    release_nb = course.release_notebooks(A)[f"{A}.ipynb"]
+    for case in CASES:
+        submit_directly(course, A, f"adv-{case.name}", _notebook(release_nb, case))
+    before = _digest(INSTRUCTOR_FILES)
+    cwd, env = os.getcwd(), dict(os.environ)
+    os.environ.update(GRADER_SECRET)
+    start = time.monotonic()
+    try:
+        results = commands.autograde(course, A, [f"adv-{c.name}" for c in CASES], workers=2, progress=False,
+                                     policy=Policy(cell_timeout=5, call_timeout=5, submission_timeout=90))
+    finally:
+        for key in GRADER_SECRET:
+            os.environ.pop(key)
+    commands.feedback(course, A)
+    report_time(f"adversarial corpus: {len(CASES)} cases graded (one test each)", time.monotonic() - start)
+    return course, results, before, cwd, env
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.category}:{c.name}" for c in CASES])
+def test_case_meets_the_pass_bar(graded, case):
+    course, results, *_ = graded
+    r = results[f"adv-{case.name}"]
+    if case.rejected:
+        assert r["status"] == "rejected" and r["reason"] and r["score"] == 0
+        return
+    assert r["status"] == "graded", r["reason"]
+    for item, entry in r["items"].items():
+        if item in case.zero:
+            assert entry["score"] == 0, f"{item} scored {entry['score']}: the attack worked"
+        elif case.others == "full":
+            assert entry["score"] == entry["max_score"], (item, [t["message"] for t in entry["tests"]])
+        else:
+            assert entry["score"] <= entry["max_score"]
+
+
+def test_the_corpus_is_large_and_covers_every_kind_of_attack():
+    assert len(CASES) >= 40
+    assert {c.category for c in CASES} == {"patch", "lie", "read", "forge", "dos", "tamper", "network"}
+
+
+def test_instructor_files_are_untouched(graded):
+    _, _, before, _, _ = graded
+    assert _digest(INSTRUCTOR_FILES) == before
+
+
+def test_the_gradebook_holds_exactly_the_grader_s_scores(graded):
+    course, results, *_ = graded
+    with Gradebook(course.gradebook_url) as gb:
+        for student, r in results.items():
+            if r["status"] != "graded":
+                continue
+            sub = gb.find_submission(A, student)
+            auto = {g.name: g.auto_score for nb in sub.notebooks for g in nb.grades if g.name.startswith("test_")}
+            assert auto == {e["cell"]: e["score"] for e in r["items"].values()}
+        assert not [s.id for s in gb.students if "forged" in s.id or "extra" in s.id]
+
+
+def test_the_grader_process_is_unchanged(graded):
+    _, _, _, cwd, env = graded
+    assert os.getcwd() == cwd
+    changed = {k for k, v in os.environ.items() if env.get(k) != v} - {"PYTEST_CURRENT_TEST"}
+    assert changed == set()
+    assert [k for k in env if k not in os.environ] == []
+
+
+def test_no_sandbox_process_outlives_the_batch(graded):
+    if not isolation.is_root():
+        pytest.skip("processes run as the grader's own user without root")
+    uids = subprocess.run(["ps", "-eo", "uid="], capture_output=True, text=True).stdout.split()
+    assert not [u for u in uids if int(u) >= isolation.UID_BASE]
+    assert not list(isolation.ROOT_SANDBOXES.iterdir()) if isolation.ROOT_SANDBOXES.is_dir() else True
+
+
+def test_canaries_never_reach_anything_a_student_sees(graded):
+    course, _, *_ = graded
+    planted = [REPO / "solutions" / f"{A}.py", REPO / "autograder" / "suites" / A / f"test_{A}.py",
+               REPO / "data" / "hidden" / "CANARY.txt"]
+    assert all(CANARY.search(p.read_bytes()) for p in planted), "every instructor-only place holds a canary"
+    visible = [course.path(d) for d in ("release", "feedback", "autograded", "exchange")]
+    for root in visible:
+        for p in root.rglob("*"):
+            if p.is_file():
+                assert not CANARY.search(p.read_bytes()), p
+
+
+def test_feedback_shows_no_hidden_test_or_reference(graded):
+    course, results, *_ = graded
+    source = REPO / "assignments" / A / f"{A}.ipynb"
+    secret = release_guard.suite_lines(A, source) | release_guard.solution_lines(A, source)
+    for student in results:
+        html = course.path("feedback", student, A, f"{A}.html").read_text()
+        assert not [line for line in secret if line in html], student
