@@ -59,13 +59,10 @@ def _grade_job(job):
     return student, path.name, result, nbformat.writes(restored) if restored is not None else None
 
 
-def autograde(course, assignment, students=None, workers=None, policy=None, force=False, progress=True):
+def autograde(course, assignment, students=None, workers=None, policy=None, force=False, progress=True,
+              announce=None):
     """Grade the collected submissions; returns {student: result} for every submission."""
     suite_path(assignment)                       # refuse early if there is no hidden suite
-    isolation.sweep_stale()                      # sandboxes left by a batch that was killed
-    if isolation.is_root():                      # a sandbox uid must not enter instructor files
-        for path in isolation.close_to_others([course.root, REPO]):
-            print(f"closed {path} to other users (student kernels run as one)", file=sys.stderr)
     releases = course.release_notebooks(assignment)
     if f"{assignment}.ipynb" not in releases:
         raise CourseError(f"release/{assignment}/ has no {assignment}.ipynb")
@@ -76,6 +73,14 @@ def autograde(course, assignment, students=None, workers=None, policy=None, forc
         if unknown:
             raise CourseError(f"no collected submission of '{assignment}' for: {', '.join(unknown)}")
         found = {s: found[s] for s in students}
+    if announce:
+        announce()
+    isolation.sweep_stale()                      # sandboxes left by a batch that was killed
+    if isolation.is_root():                      # a sandbox uid must not enter instructor files
+        for path in isolation.close_to_others([course.root, REPO]):
+            print(f"closed {path} to other users (student kernels run as one)", file=sys.stderr)
+    for stale in course.path("results", assignment).glob("*.tmp"):
+        stale.unlink()                           # a write cut short by a killed batch
     version = suite_version(assignment)
     results, jobs, digests = {}, [], {}
     for student, folder in found.items():

@@ -92,17 +92,16 @@ def main(argv=None):
 
 
 def _autograde(commands, course, args):
-    from autograder.sandbox import Policy, protections
-    active = protections(Policy())
-    print("sandbox: " + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in active.items()
-                                  if k in ("unprivileged_user", "network_isolated")))
-    if not active["unprivileged_user"]:
-        print("warning: not running as root, so student code runs as YOUR user: it can read any file "
-              "you can (solutions, the gradebook). Limits and deadlines still apply. Grade as root "
-              "(or in a container) for the full sandbox.", file=sys.stderr)
-    if not active["network_isolated"]:
-        print("warning: no network namespace available: student code can reach the network.", file=sys.stderr)
-    results = commands.autograde(course, args.assignment, args.student, args.workers, args.force)
+    from autograder.sandbox import Policy, describe, protections
+
+    def announce():
+        summary, warnings = describe(protections(Policy()))
+        print(summary)
+        for w in warnings:
+            print(f"warning: {w}", file=sys.stderr)
+
+    results = commands.autograde(course, args.assignment, args.student, args.workers, args.force,
+                                 announce=announce)
     for student, r in sorted(results.items()):
         status = "" if r["status"] == "graded" else f"  ({r['status']}: {r['reason']})"
         print(f"  {student:20s} {r['score']:g} / {r['max_score']:g}{status}")

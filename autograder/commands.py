@@ -5,7 +5,7 @@ Each raises CourseError with one line for the user on bad input, before changing
 import re
 import shutil
 import zipfile
-from datetime import datetime, timezone
+from datetime import datetime
 
 from autograder import feedback as feedback_render
 from autograder import release_guard
@@ -61,7 +61,7 @@ def _collect_zip(course, assignment, zip_path):
                 student = parts[0] if len(parts) > 1 else parts[0].rsplit(".", 1)[0].split("_")[0]
                 if not STUDENT_ID.match(student):
                     raise CourseError(f"cannot tell the student from zip entry '{info.filename}'")
-                stamp = datetime(*info.date_time, tzinfo=timezone.utc)
+                stamp = datetime(*info.date_time)   # naive UTC, as nbgrader's parse_utc gives
                 if student not in found or stamp > found[student][1]:
                     found[student] = (info, stamp)
             if not found:
@@ -73,7 +73,7 @@ def _collect_zip(course, assignment, zip_path):
     for student, (data, stamp) in sorted(payload.items()):
         dest = course.path("submitted", student, assignment)
         old = dest / "timestamp.txt"
-        stamp_text = stamp.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+        stamp_text = stamp.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
         if old.is_file() and _parse(old.read_text()) >= stamp:
             continue
         tmp = dest.with_name(assignment + ".incoming")
@@ -93,10 +93,12 @@ def _parse(text):
     return parse_utc(text.strip())
 
 
-def autograde(course, assignment, students=None, workers=None, force=False, progress=True, policy=None):
+def autograde(course, assignment, students=None, workers=None, force=False, progress=True, policy=None,
+              announce=None):
+    """Grade collected submissions; `announce()` runs once the input is known good, before grading."""
     course.require()
     try:
-        return autograde_batch(course, assignment, students, workers, policy, force, progress)
+        return autograde_batch(course, assignment, students, workers, policy, force, progress, announce)
     except SuiteError as exc:
         raise CourseError(str(exc)) from None
 

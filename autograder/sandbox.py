@@ -85,7 +85,7 @@ def protections(policy):
         "separate_process": True,
         "own_directory": True,
         "clean_environment": True,
-        "unprivileged_uid": isolation.sandbox_uid(),
+        "own_unprivileged_uid": root,
         "network_isolated": isolated,
         "private_tmp": isolated,
         "disk_limit_bytes": policy.disk_bytes if root else None,
@@ -96,6 +96,23 @@ def protections(policy):
         "deadlines": {"cell": policy.cell_timeout, "call": policy.call_timeout,
                       "submission": policy.submission_timeout},
     }
+
+
+def describe(active):
+    """(one summary line, warnings) on what a sandbox enforces here, for the person grading."""
+    summary = (f"sandbox: {'an unprivileged uid per worker' if active['own_unprivileged_uid'] else 'YOUR uid'}, network "
+               f"{'isolated' if active['network_isolated'] else 'NOT isolated'}, limits on memory, CPU "
+               f"time, files and output, deadlines per cell ({active['deadlines']['cell']:g} s) and per call "
+               f"({active['deadlines']['call']:g} s)")
+    warnings = []
+    if not active["own_unprivileged_uid"]:
+        warnings.append("not running as root, so student code runs as YOUR user: it can read and change "
+                        "any file you can (the solutions, the gradebook, other submissions) and signal your "
+                        "processes. Limits and deadlines still apply, and scores are still computed outside "
+                        "its process. Grade as root (a container will do) for the full sandbox.")
+    if not active["network_isolated"]:
+        warnings.append("no network namespace: student code can reach the network, and /tmp is shared.")
+    return summary, warnings
 
 
 def _limits(policy, root):
@@ -113,7 +130,7 @@ class Sandbox:
     def __init__(self, notebook_name, notebook_text, policy=None):
         self.policy = policy or Policy()
         self.protections = protections(self.policy)
-        self.uid = self.protections["unprivileged_uid"]
+        self.uid = isolation.sandbox_uid()
         self.dir = isolation.make_workdir(self.policy.disk_bytes)
         (self.dir / notebook_name).write_text(notebook_text, encoding="utf-8")
         shutil.copytree(STUDENT_LIBRARY, self.dir / "coursekit",

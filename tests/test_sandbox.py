@@ -45,7 +45,7 @@ def test_as_root_the_kernel_has_its_own_uid_no_network_and_a_private_tmp(tmp_pat
         with Sandbox("s.ipynb", "{}") as sb:
             sb.start()
             p = sb.protections
-            assert p["unprivileged_uid"] and p["network_isolated"] and p["private_tmp"]
+            assert p["own_unprivileged_uid"] and p["network_isolated"] and p["private_tmp"]
             out = _run(sb, f"""
 import os, socket
 print(os.getuid())
@@ -64,7 +64,7 @@ print(os.listdir('/tmp'))
     finally:
         outside.unlink()
     uid, net1, net2, f1, f2, f3, tmp = out.splitlines()
-    assert int(uid) == p["unprivileged_uid"] != 0
+    assert int(uid) == sb.uid != 0
     assert (net1, net2) == ("blocked", "blocked")
     assert (f1, f2, f3) == ("denied", "denied", "denied")
     assert "course-test-visible-from-host" not in tmp
