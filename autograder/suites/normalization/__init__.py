@@ -1,0 +1,1 @@
+"""Hidden suite of the normalization assignment (never released to students)."""
