@@ -117,3 +117,15 @@ def graded_code_cells(nb):
         if meta and meta.get("grade") and not meta.get("solution"):
             continue  # a visible-checks cell: for the student, never for the grade
         yield i, cell
+
+
+def locked_code_cells(nb):
+    """The locked code cells the grader runs again after the notebook (provided helpers).
+
+    A student cell may rebind a provided helper that the hidden suite calls (a program
+    evaluator, a checker's driver); running these cells last restores the instructor's code.
+    """
+    for i, cell in graded_code_cells(nb):
+        meta = _nbgrader(cell)
+        if meta and meta.get("locked") and not meta.get("solution"):
+            yield i, cell

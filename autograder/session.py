@@ -1,5 +1,8 @@
 """Run a restored notebook in a sandbox, then serve the hidden suite's calls into it.
 
+The graded cells run top to bottom; then the locked (provided) code cells run once more, so that
+the instructor's helpers are the ones the hidden suite calls, whatever a student cell rebound.
+
 A cell that overruns its deadline or kills the kernel is recorded and skipped: the kernel is
 restarted and the cells that ran before it are replayed, so the functions defined elsewhere in the
 notebook are still graded. A call that overruns or kills the kernel fails that one test, and the
@@ -10,7 +13,7 @@ import time
 import nbformat
 
 from autograder.boundary import StudentError, agent_source
-from autograder.notebook import graded_code_cells
+from autograder.notebook import graded_code_cells, locked_code_cells
 from autograder.sandbox import KernelGone, Sandbox
 
 MAX_RESTARTS = 8
@@ -55,6 +58,9 @@ class Session:
                 self.skip.add(i)
                 self._restart(record)
                 return
+        for i, cell in locked_code_cells(self.notebook):
+            if i not in self.skip:
+                self.sandbox.execute(cell.source, self._budget(self.policy.cell_timeout))
         boot = self.sandbox.execute(_BOOT.format(source=agent_source()), self._budget(self.policy.cell_timeout))
         self.ready = boot.status == "ok"
 

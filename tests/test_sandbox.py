@@ -141,6 +141,15 @@ def test_session_skips_a_looping_cell_and_still_grades_the_rest():
         assert [c["status"] for c in session.cell_report()] == ["timeout"]
 
 
+def test_a_student_cannot_rebind_a_provided_helper():
+    nb = _nb("def helper():\n    return 'instructor'", "helper = lambda: 'student'")
+    nb.cells[0].metadata["nbgrader"] = {"grade_id": "provided", "locked": True, "solution": False,
+                                        "grade": False, "schema_version": 3}
+    with Session(nb, "s.ipynb") as session:
+        session.run_notebook()
+        assert Student(session).helper() == "instructor"
+
+
 def test_a_call_that_kills_the_kernel_fails_alone():
     nb = _nb("import os\ndef die():\n    os._exit(0)\ndef ok():\n    return 'fine'")
     with Session(nb, "s.ipynb", Policy(call_timeout=5)) as session:

@@ -1,0 +1,1 @@
+"""Hidden suite of the backprop assignment (never released to students)."""
