@@ -25,6 +25,9 @@ import nbformat
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = REPO / "assignments"
 COURSE_ID = "deepnets"
+# The order students meet the assignments in: a release may use earlier assignments' answers.
+COURSE_ORDER = ["activations", "backprop", "initialization", "normalization", "regularization",
+                "optimization", "capstone"]
 
 
 class CourseError(Exception):

@@ -9,12 +9,14 @@ import json
 import re
 from pathlib import Path
 
+from autograder.course import COURSE_ORDER
 from autograder.suite import SUITES
 
 REPO = Path(__file__).resolve().parent.parent
 HIDDEN_DATA = REPO / "data" / "hidden"
 MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
 MIN_LINE = 16   # shorter lines ("return out", "x = x.copy()") are too common to call a leak
+MIN_CROSS_LINE = 24
 
 
 def _solution_blocks_removed(text):
@@ -46,6 +48,19 @@ def solution_lines(assignment, source_notebook):
     return body - public_lines(source_notebook)
 
 
+def later_assignments_secrets(assignment):
+    """Solution lines of the assignments that come later in the course: a release may build on
+    the answers of earlier assignments (they are past their deadline), never give away a later
+    one's. Only long lines count here: short ones ("for W in weights:") recur everywhere."""
+    later = COURSE_ORDER[COURSE_ORDER.index(assignment) + 1:] if assignment in COURSE_ORDER else []
+    secrets = set()
+    for other in later:
+        source = REPO / "assignments" / other / f"{other}.ipynb"
+        if source.is_file():
+            secrets |= {ln for ln in solution_lines(other, source) if len(ln) >= MIN_CROSS_LINE}
+    return secrets
+
+
 def suite_lines(assignment, source_notebook):
     """Lines of the hidden suite and its variants that the released material does not contain."""
     folder = SUITES / assignment
@@ -74,7 +89,7 @@ def _readable_text(path, data):
 def problems(release_dir, assignment, source_notebook):
     """Sentences describing every leak found in `release_dir` (empty when the release is clean)."""
     found = []
-    secret_lines = solution_lines(assignment, source_notebook)
+    secret_lines = solution_lines(assignment, source_notebook) | later_assignments_secrets(assignment)
     test_lines = suite_lines(assignment, source_notebook)
     digests = hidden_digests()
     for path in sorted(Path(release_dir).rglob("*")):

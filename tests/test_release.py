@@ -49,3 +49,16 @@ def test_release_of_an_unknown_assignment_is_refused(released):
     course, _ = released
     with pytest.raises(CourseError, match="unknown assignment 'nope'"):
         commands.release(course, "nope")
+
+
+@pytest.mark.parametrize("assignment", [a for a in assignments() if release_guard.later_assignments_secrets(a)])
+def test_a_release_never_answers_a_later_assignment(released, assignment, tmp_path):
+    later = release_guard.later_assignments_secrets(assignment)
+    _, dirs = released
+    leak = tmp_path / "leaky"
+    shutil.copytree(dirs[assignment], leak)
+    nb = nbformat.read(leak / f"{assignment}.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(sorted(later)[0]))
+    nbformat.write(nb, leak / f"{assignment}.ipynb")
+    source_nb = REPO / "assignments" / assignment / f"{assignment}.ipynb"
+    assert any("line of the reference solution" in p for p in release_guard.problems(leak, assignment, source_nb))

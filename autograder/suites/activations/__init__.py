@@ -1,0 +1,1 @@
+"""Hidden suite of the activations assignment (never released to students)."""
