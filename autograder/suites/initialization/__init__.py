@@ -1,0 +1,1 @@
+"""Hidden suite of the initialization assignment (never released to students)."""

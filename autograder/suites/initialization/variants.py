@@ -1,0 +1,805 @@
+"""Known-wrong (mutants) and known-correct (alternatives) answers for the initialization assignment.
+
+Each function's source is pasted into a notebook under the graded name (see
+autograder/variants.py), so a variant may use `np` and nothing else. The random initializers'
+alternatives draw their numbers in other ways and other orders than the reference: the hidden
+suite checks distributions, never one sequence of draws.
+"""
+import numpy as np
+
+from autograder.variants import Variants
+
+V = Variants()
+
+
+# ---------------------------------------------------------------- two_layer_grads
+
+@V.mutant("two_layer_grads", hint="The loss is summed over the examples instead of averaged: the "
+                                  "loss is the MEAN cross-entropy over the N examples, so it and "
+                                  "every gradient carry a factor 1/N.")
+def two_layer_sum_not_mean(params, X, y):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    n = X.shape[0]
+    pre = X @ W1 + b1
+    hidden = np.maximum(0.0, pre)
+    scores = hidden @ W2 + b2
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    loss = -float(np.sum(log_probs[np.arange(n), y]))
+    dscores = np.exp(log_probs)
+    dscores[np.arange(n), y] -= 1.0
+    dpre = (dscores @ W2.T) * (pre > 0)
+    return loss, {"W1": X.T @ dpre, "b1": dpre.sum(axis=0), "W2": hidden.T @ dscores,
+                  "b2": dscores.sum(axis=0)}
+
+
+@V.mutant("two_layer_grads", hint="A hidden unit whose pre-activation is exactly 0 passes gradient "
+                                  "back: relu'(0) is taken as 0 here (as in PyTorch), so it should "
+                                  "pass none. This matters right at initialization: with zero "
+                                  "weights and biases every pre-activation is exactly 0.")
+def two_layer_relu_grad_at_zero_is_one(params, X, y):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    n = X.shape[0]
+    pre = X @ W1 + b1
+    hidden = np.maximum(0.0, pre)
+    scores = hidden @ W2 + b2
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    loss = -float(np.mean(log_probs[np.arange(n), y]))
+    dscores = np.exp(log_probs)
+    dscores[np.arange(n), y] -= 1.0
+    dscores /= n
+    dpre = (dscores @ W2.T) * (pre >= 0)
+    return loss, {"W1": X.T @ dpre, "b1": dpre.sum(axis=0), "W2": hidden.T @ dscores,
+                  "b2": dscores.sum(axis=0)}
+
+
+@V.mutant("two_layer_grads", hint="The gradient goes back through the ReLU unchanged: it must be "
+                                  "multiplied by relu'(pre), i.e. set to 0 wherever the "
+                                  "pre-activation is not positive.")
+def two_layer_no_relu_mask(params, X, y):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    n = X.shape[0]
+    pre = X @ W1 + b1
+    hidden = np.maximum(0.0, pre)
+    scores = hidden @ W2 + b2
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    loss = -float(np.mean(log_probs[np.arange(n), y]))
+    dscores = np.exp(log_probs)
+    dscores[np.arange(n), y] -= 1.0
+    dscores /= n
+    dpre = dscores @ W2.T
+    return loss, {"W1": X.T @ dpre, "b1": dpre.sum(axis=0), "W2": hidden.T @ dscores,
+                  "b2": dscores.sum(axis=0)}
+
+
+@V.mutant("two_layer_grads", hint="dW2 is computed from the pre-activations: the second layer "
+                                  "multiplies the ReLU outputs hidden = relu(pre), so dW2 = "
+                                  "hidden.T @ dscores.")
+def two_layer_dW2_from_pre(params, X, y):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    n = X.shape[0]
+    pre = X @ W1 + b1
+    hidden = np.maximum(0.0, pre)
+    scores = hidden @ W2 + b2
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    loss = -float(np.mean(log_probs[np.arange(n), y]))
+    dscores = np.exp(log_probs)
+    dscores[np.arange(n), y] -= 1.0
+    dscores /= n
+    dpre = (dscores @ W2.T) * (pre > 0)
+    return loss, {"W1": X.T @ dpre, "b1": dpre.sum(axis=0), "W2": pre.T @ dscores,
+                  "b2": dscores.sum(axis=0)}
+
+
+@V.mutant("two_layer_grads", hint="The gradient of the cross-entropy with respect to the scores is "
+                                  "softmax(scores) minus the one-hot label: the -1 at the true "
+                                  "class is missing.")
+def two_layer_no_minus_one(params, X, y):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    n = X.shape[0]
+    pre = X @ W1 + b1
+    hidden = np.maximum(0.0, pre)
+    scores = hidden @ W2 + b2
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    loss = -float(np.mean(log_probs[np.arange(n), y]))
+    dscores = np.exp(log_probs) / n
+    dpre = (dscores @ W2.T) * (pre > 0)
+    return loss, {"W1": X.T @ dpre, "b1": dpre.sum(axis=0), "W2": hidden.T @ dscores,
+                  "b2": dscores.sum(axis=0)}
+
+
+@V.mutant("two_layer_grads", hint="The bias gradients are averaged over the batch a second time: "
+                                  "dscores already carries the 1/N of the mean loss, so a bias "
+                                  "gradient is the SUM over the examples.")
+def two_layer_bias_grad_mean(params, X, y):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    n = X.shape[0]
+    pre = X @ W1 + b1
+    hidden = np.maximum(0.0, pre)
+    scores = hidden @ W2 + b2
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    loss = -float(np.mean(log_probs[np.arange(n), y]))
+    dscores = np.exp(log_probs)
+    dscores[np.arange(n), y] -= 1.0
+    dscores /= n
+    dpre = (dscores @ W2.T) * (pre > 0)
+    return loss, {"W1": X.T @ dpre, "b1": dpre.mean(axis=0), "W2": hidden.T @ dscores,
+                  "b2": dscores.mean(axis=0)}
+
+
+@V.mutant("two_layer_grads", hint="The softmax overflows when scores are large (np.exp(1000) is inf "
+                                  "in float64, and inf / inf is nan): subtract each row's maximum "
+                                  "score before exponentiating.")
+def two_layer_unstable_softmax(params, X, y):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    n = X.shape[0]
+    pre = X @ W1 + b1
+    hidden = np.maximum(0.0, pre)
+    scores = hidden @ W2 + b2
+    probs = np.exp(scores) / np.sum(np.exp(scores), axis=1, keepdims=True)
+    loss = -float(np.mean(np.log(probs[np.arange(n), y])))
+    dscores = probs.copy()
+    dscores[np.arange(n), y] -= 1.0
+    dscores /= n
+    dpre = (dscores @ W2.T) * (pre > 0)
+    return loss, {"W1": X.T @ dpre, "b1": dpre.sum(axis=0), "W2": hidden.T @ dscores,
+                  "b2": dscores.sum(axis=0)}
+
+
+@V.alternative("two_layer_grads")
+def two_layer_one_hot_logsumexp(params, X, y):
+    n, C = X.shape[0], params["W2"].shape[1]
+    one_hot = np.zeros((n, C))
+    one_hot[np.arange(n), y] = 1.0
+    pre = X @ params["W1"] + params["b1"]
+    hidden = np.where(pre > 0, pre, 0.0)
+    scores = hidden @ params["W2"] + params["b2"]
+    top = np.max(scores, axis=1, keepdims=True)
+    lse = top[:, 0] + np.log(np.exp(scores - top).sum(axis=1))
+    loss = float(np.mean(lse - np.sum(scores * one_hot, axis=1)))
+    probs = np.exp(scores - lse[:, None])
+    dscores = (probs - one_hot) / n
+    dhidden = dscores @ params["W2"].T
+    dpre = np.where(pre > 0, dhidden, 0.0)
+    return loss, {"W2": np.einsum("nh,nc->hc", hidden, dscores), "b2": np.sum(dscores, axis=0),
+                  "W1": np.einsum("nd,nh->dh", X, dpre), "b1": np.sum(dpre, axis=0)}
+
+
+# ---------------------------------------------------------------- zeros_init
+
+@V.mutant("zeros_init", hint="The array holds integers: weights are float64. (An integer array "
+                             "also breaks training: W -= lr * dW cannot store floats in it.)")
+def zeros_int_dtype(shape):
+    return np.zeros(shape, dtype=int)
+
+
+@V.mutant("zeros_init", hint="The shape is reversed: weights in this course have shape "
+                             "(fan_in, fan_out), so that W[i, j] connects input i to unit j. "
+                             "(PyTorch's nn.Linear.weight is the transpose, (fan_out, fan_in).)")
+def zeros_transposed(shape):
+    return np.zeros((shape[1], shape[0]))
+
+
+@V.mutant("zeros_init", hint="np.zeros_like(shape) makes an array shaped like the tuple `shape` "
+                             "itself (a vector of 2 numbers); np.zeros(shape) makes an array OF "
+                             "that shape.")
+def zeros_like_the_tuple(shape):
+    return np.zeros_like(shape)
+
+
+@V.mutant("zeros_init", hint="A nested Python list was returned: return a numpy array of float64 "
+                             "(np.zeros).")
+def zeros_nested_list(shape):
+    return [[0.0] * shape[1] for _ in range(shape[0])]
+
+
+@V.alternative("zeros_init")
+def zeros_full(shape):
+    return np.full(shape, 0.0)
+
+
+@V.alternative("zeros_init")
+def zeros_filled_empty(shape):
+    W = np.empty(shape)
+    W[...] = 0
+    return W
+
+
+# ---------------------------------------------------------------- constant_init
+
+@V.mutant("constant_init", hint="With an integer value (e.g. 3) the array holds integers: "
+                                "np.full takes its dtype from the value unless you ask for "
+                                "float64. Weights are float64.")
+def constant_int_dtype(shape, value):
+    return np.full(shape, value)
+
+
+@V.mutant("constant_init", hint="Nothing (None) was returned: ndarray.fill works in place and "
+                                "returns None, so fill the array first and then return it.")
+def constant_fill_returns_none(shape, value):
+    return np.empty(shape).fill(value)
+
+
+@V.mutant("constant_init", hint="The shape is reversed: weights in this course have shape "
+                                "(fan_in, fan_out). (PyTorch's nn.Linear.weight is the transpose.)")
+def constant_transposed(shape, value):
+    return np.full((shape[1], shape[0]), value, dtype=np.float64)
+
+
+@V.mutant("constant_init", hint="np.ones(shape) + value is 1 + value everywhere: every entry must "
+                                "equal value itself.")
+def constant_ones_plus_value(shape, value):
+    return np.ones(shape) + value
+
+
+@V.alternative("constant_init")
+def constant_times_ones(shape, value):
+    return value * np.ones(shape)
+
+
+@V.alternative("constant_init")
+def constant_float_value(shape, value):
+    W = np.zeros(shape)
+    W.fill(float(value))
+    return W
+
+
+# ---------------------------------------------------------------- small_random_init
+
+@V.mutant("small_random_init", hint="The weights' standard deviation is std**2: N(0, std**2) has "
+                                    "VARIANCE std**2, i.e. standard deviation std, so the "
+                                    "standard normal draws are multiplied by std itself.")
+def small_std_squared(shape, rng, std=0.01):
+    return std ** 2 * rng.standard_normal(shape)
+
+
+@V.mutant("small_random_init", hint="rng.random draws uniformly from [0, 1), so every weight is "
+                                    "positive (their mean is std / 2): draw from a normal "
+                                    "distribution with mean 0 (rng.standard_normal, numpy's "
+                                    "randn, not rand).")
+def small_rand_not_randn(shape, rng, std=0.01):
+    return std * rng.random(shape)
+
+
+@V.mutant("small_random_init", hint="The weights are uniform on [-std, std]; they should be normal "
+                                    "(Gaussian) with standard deviation std.")
+def small_uniform(shape, rng, std=0.01):
+    return rng.uniform(-std, std, size=shape)
+
+
+@V.mutant("small_random_init", hint="The numbers come from numpy's global random generator "
+                                    "(np.random.randn ...), not from rng: the same rng seed gives "
+                                    "different weights, so no experiment can be repeated. Draw "
+                                    "from rng only.")
+def small_global_rng(shape, rng, std=0.01):
+    return np.random.randn(*shape) * std
+
+
+@V.mutant("small_random_init", hint="The std argument is ignored: the standard deviation is always "
+                                    "0.01.")
+def small_ignores_std(shape, rng, std=0.01):
+    return 0.01 * rng.standard_normal(shape)
+
+
+@V.alternative("small_random_init")
+def small_transposed_draws(shape, rng, std=0.01):
+    return rng.normal(0.0, std, size=(shape[1], shape[0])).T
+
+
+@V.alternative("small_random_init")
+def small_flat_then_reshape(shape, rng, std=0.01):
+    return rng.normal(scale=std, size=shape[0] * shape[1]).reshape(shape)
+
+
+# ---------------------------------------------------------------- calculate_gain
+
+@V.mutant("calculate_gain", hint="The ReLU gain is sqrt(2), not 2: the ReLU halves the mean "
+                                 "square of its input, so the VARIANCE of the weights needs a "
+                                 "factor 2, and the gain multiplies the standard deviation.")
+def gain_relu_two(nonlinearity, param=None):
+    if nonlinearity in ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                        "conv_transpose2d", "conv_transpose3d", "sigmoid"):
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return 2.0
+    if nonlinearity == "leaky_relu":
+        a = 0.01 if param is None else param
+        return float(np.sqrt(2.0 / (1 + a ** 2)))
+    if nonlinearity == "selu":
+        return 0.75
+    raise ValueError(nonlinearity)
+
+
+@V.mutant("calculate_gain", hint="The tanh gain here is 4. Some lecture notes give a factor 4, but "
+                                 "that factor belongs to the sigmoid (whose slope at 0 is 1/4); "
+                                 "PyTorch's gain for tanh is 5/3.")
+def gain_tanh_four(nonlinearity, param=None):
+    if nonlinearity in ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                        "conv_transpose2d", "conv_transpose3d", "sigmoid"):
+        return 1.0
+    if nonlinearity == "tanh":
+        return 4.0
+    if nonlinearity == "relu":
+        return float(np.sqrt(2.0))
+    if nonlinearity == "leaky_relu":
+        a = 0.01 if param is None else param
+        return float(np.sqrt(2.0 / (1 + a ** 2)))
+    if nonlinearity == "selu":
+        return 0.75
+    raise ValueError(nonlinearity)
+
+
+@V.mutant("calculate_gain", hint="The tanh gain here is 1 (tanh's slope at 0). PyTorch uses 5/3: "
+                                 "tanh squashes everything away from 0, so a gain of 1 lets the "
+                                 "activations shrink layer after layer (the experiment in this "
+                                 "notebook measures it).")
+def gain_tanh_one(nonlinearity, param=None):
+    if nonlinearity in ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                        "conv_transpose2d", "conv_transpose3d", "sigmoid", "tanh"):
+        return 1.0
+    if nonlinearity == "relu":
+        return float(np.sqrt(2.0))
+    if nonlinearity == "leaky_relu":
+        a = 0.01 if param is None else param
+        return float(np.sqrt(2.0 / (1 + a ** 2)))
+    if nonlinearity == "selu":
+        return 0.75
+    raise ValueError(nonlinearity)
+
+
+@V.mutant("calculate_gain", hint="The leaky ReLU gain ignores param: it is sqrt(2 / (1 + a**2)) "
+                                 "with a = param, the negative slope (0.01 only when param is "
+                                 "None).")
+def gain_leaky_ignores_param(nonlinearity, param=None):
+    if nonlinearity in ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                        "conv_transpose2d", "conv_transpose3d", "sigmoid"):
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return float(np.sqrt(2.0))
+    if nonlinearity == "leaky_relu":
+        return float(np.sqrt(2.0 / (1 + 0.01 ** 2)))
+    if nonlinearity == "selu":
+        return 0.75
+    raise ValueError(nonlinearity)
+
+
+@V.mutant("calculate_gain", hint="With param=None the leaky ReLU's slope is its default, 0.01 (as "
+                                 "in PyTorch), not 0: the gain is sqrt(2 / (1 + 0.01**2)), a "
+                                 "little below sqrt(2).")
+def gain_leaky_none_is_zero(nonlinearity, param=None):
+    if nonlinearity in ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                        "conv_transpose2d", "conv_transpose3d", "sigmoid"):
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return float(np.sqrt(2.0))
+    if nonlinearity == "leaky_relu":
+        a = 0.0 if param is None else param
+        return float(np.sqrt(2.0 / (1 + a ** 2)))
+    if nonlinearity == "selu":
+        return 0.75
+    raise ValueError(nonlinearity)
+
+
+@V.mutant("calculate_gain", hint="The SELU gain here is 1; PyTorch's calculate_gain('selu') is 3/4. "
+                                 "(The SELU paper initializes with LeCun normal, i.e. gain 1, "
+                                 "but this course follows PyTorch's table.)")
+def gain_selu_one(nonlinearity, param=None):
+    if nonlinearity in ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                        "conv_transpose2d", "conv_transpose3d", "sigmoid", "selu"):
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return float(np.sqrt(2.0))
+    if nonlinearity == "leaky_relu":
+        a = 0.01 if param is None else param
+        return float(np.sqrt(2.0 / (1 + a ** 2)))
+    raise ValueError(nonlinearity)
+
+
+@V.mutant("calculate_gain", hint="An unknown name gives a number instead of an error: "
+                                 "calculate_gain raises ValueError for a name it does not know "
+                                 "(as PyTorch does), so that a typo such as 'Relu' cannot "
+                                 "silently give the wrong initialization.")
+def gain_unknown_is_one(nonlinearity, param=None):
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return float(np.sqrt(2.0))
+    if nonlinearity == "leaky_relu":
+        a = 0.01 if param is None else param
+        return float(np.sqrt(2.0 / (1 + a ** 2)))
+    if nonlinearity == "selu":
+        return 0.75
+    return 1.0
+
+
+@V.alternative("calculate_gain")
+def gain_table(nonlinearity, param=None):
+    table = {"linear": 1, "sigmoid": 1, "tanh": 5 / 3, "relu": 2 ** 0.5, "selu": 3 / 4}
+    for name in ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                 "conv_transpose3d"):
+        table[name] = 1
+    if nonlinearity == "leaky_relu":
+        slope = param if param is not None else 0.01
+        return (2 / (1 + slope * slope)) ** 0.5
+    if nonlinearity not in table:
+        raise ValueError("unknown nonlinearity: " + str(nonlinearity))
+    return table[nonlinearity]
+
+
+# ---------------------------------------------------------------- xavier_uniform
+
+@V.mutant("xavier_uniform", hint="The bound is missing the 6: it is gain * sqrt(6 / (fan_in + "
+                                 "fan_out)), because U(-b, b) has variance b**2 / 3 and the "
+                                 "target variance is 2 / (fan_in + fan_out).")
+def xavier_uniform_missing_six(shape, rng, gain=1.0):
+    fan_in, fan_out = shape
+    bound = gain * np.sqrt(1.0 / (fan_in + fan_out))
+    return rng.uniform(-bound, bound, size=shape)
+
+
+@V.mutant("xavier_uniform", hint="The bound used is gain * sqrt(2 / (fan_in + fan_out)), the "
+                                 "standard deviation of Xavier NORMAL. U(-b, b) has standard "
+                                 "deviation b / sqrt(3), so the bound is sqrt(3) times larger: "
+                                 "gain * sqrt(6 / (fan_in + fan_out)).")
+def xavier_uniform_normal_std_as_bound(shape, rng, gain=1.0):
+    fan_in, fan_out = shape
+    bound = gain * np.sqrt(2.0 / (fan_in + fan_out))
+    return rng.uniform(-bound, bound, size=shape)
+
+
+@V.mutant("xavier_uniform", hint="The weights are normal (Gaussian): xavier_uniform draws from the "
+                                 "UNIFORM distribution U(-bound, bound), so no weight lies outside "
+                                 "the bound.")
+def xavier_uniform_normal_instead(shape, rng, gain=1.0):
+    fan_in, fan_out = shape
+    return rng.normal(0.0, gain * np.sqrt(2.0 / (fan_in + fan_out)), size=shape)
+
+
+@V.mutant("xavier_uniform", hint="The gain argument is ignored: the bound is gain * sqrt(6 / "
+                                 "(fan_in + fan_out)).")
+def xavier_uniform_ignores_gain(shape, rng, gain=1.0):
+    fan_in, fan_out = shape
+    bound = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-bound, bound, size=shape)
+
+
+@V.mutant("xavier_uniform", hint="The weights cover only [-bound/2, bound/2]: rng.random() - 0.5 "
+                                 "spans [-0.5, 0.5), so it must be scaled by 2 * bound (or use "
+                                 "rng.uniform(-bound, bound, ...)).")
+def xavier_uniform_half_range(shape, rng, gain=1.0):
+    fan_in, fan_out = shape
+    bound = gain * np.sqrt(6.0 / (fan_in + fan_out))
+    return (rng.random(shape) - 0.5) * bound
+
+
+@V.mutant("xavier_uniform", hint="The shape is reversed: weights in this course have shape "
+                                 "(fan_in, fan_out). (PyTorch's nn.Linear.weight is the "
+                                 "transpose.)")
+def xavier_uniform_transposed(shape, rng, gain=1.0):
+    fan_in, fan_out = shape
+    bound = gain * np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-bound, bound, size=(fan_out, fan_in))
+
+
+@V.alternative("xavier_uniform")
+def xavier_uniform_from_random(shape, rng, gain=1.0):
+    bound = gain * np.sqrt(6.0) / np.sqrt(shape[0] + shape[1])
+    return (2.0 * rng.random(shape) - 1.0) * bound
+
+
+@V.alternative("xavier_uniform")
+def xavier_uniform_transposed_draws(shape, rng, gain=1.0):
+    std = gain * np.sqrt(2.0 / (shape[0] + shape[1]))
+    bound = np.sqrt(3.0) * std
+    return rng.uniform(low=-bound, high=bound, size=(shape[1], shape[0])).T
+
+
+# ---------------------------------------------------------------- xavier_normal
+
+@V.mutant("xavier_normal", hint="The standard deviation used is gain * 2 / (fan_in + fan_out), "
+                                "which is (for gain 1) the target VARIANCE: the standard "
+                                "deviation is its square root, gain * sqrt(2 / (fan_in + "
+                                "fan_out)).")
+def xavier_normal_variance_as_std(shape, rng, gain=1.0):
+    fan_in, fan_out = shape
+    return rng.normal(0.0, gain * 2.0 / (fan_in + fan_out), size=shape)
+
+
+@V.mutant("xavier_normal", hint="The standard deviation used is gain * sqrt(6 / (fan_in + "
+                                "fan_out)), the BOUND of Xavier uniform; the normal version's "
+                                "standard deviation is gain * sqrt(2 / (fan_in + fan_out)).")
+def xavier_normal_uniform_bound_as_std(shape, rng, gain=1.0):
+    fan_in, fan_out = shape
+    return rng.normal(0.0, gain * np.sqrt(6.0 / (fan_in + fan_out)), size=shape)
+
+
+@V.mutant("xavier_normal", hint="The weights are uniform: xavier_normal draws from the NORMAL "
+                                "distribution. (The variance is right; the shape of the "
+                                "distribution is not: its kurtosis is 1.8 instead of 3.)")
+def xavier_normal_uniform_instead(shape, rng, gain=1.0):
+    fan_in, fan_out = shape
+    bound = gain * np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-bound, bound, size=shape)
+
+
+@V.mutant("xavier_normal", hint="The gain argument is ignored: the standard deviation is "
+                                "gain * sqrt(2 / (fan_in + fan_out)).")
+def xavier_normal_ignores_gain(shape, rng, gain=1.0):
+    fan_in, fan_out = shape
+    return rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), size=shape)
+
+
+@V.mutant("xavier_normal", hint="Only fan_in is used (that is LeCun's initialization): Xavier "
+                                "averages the forward and the backward requirement, 2 / (fan_in "
+                                "+ fan_out).")
+def xavier_normal_fan_in_only(shape, rng, gain=1.0):
+    fan_in, fan_out = shape
+    return rng.normal(0.0, gain / np.sqrt(fan_in), size=shape)
+
+
+@V.alternative("xavier_normal")
+def xavier_normal_standard_transposed(shape, rng, gain=1.0):
+    fan_in, fan_out = shape
+    std = gain * np.sqrt(2.0 / (fan_in + fan_out))
+    return std * rng.standard_normal((fan_out, fan_in)).T
+
+
+# ---------------------------------------------------------------- kaiming_uniform
+
+@V.mutant("kaiming_uniform", hint="fan_in and fan_out are swapped: for weights of shape (fan_in, "
+                                  "fan_out), fan_in = shape[0]. (PyTorch stores nn.Linear.weight "
+                                  "as (fan_out, fan_in), where fan_in is its size(1).)")
+def kaiming_uniform_fan_out(shape, rng, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    fan_out, fan_in = shape
+    fan = fan_in if mode == "fan_in" else fan_out
+    if nonlinearity == "leaky_relu":
+        gain = np.sqrt(2.0 / (1 + a ** 2))
+    else:
+        gain = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": np.sqrt(2.0),
+                "selu": 0.75}[nonlinearity]
+    bound = gain * np.sqrt(3.0 / fan)
+    return rng.uniform(-bound, bound, size=shape)
+
+
+@V.mutant("kaiming_uniform", hint="The bound used is gain / sqrt(fan), the standard deviation of "
+                                  "Kaiming NORMAL; U(-b, b) has standard deviation b / sqrt(3), "
+                                  "so the bound is gain * sqrt(3 / fan).")
+def kaiming_uniform_normal_formula(shape, rng, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    fan_in, fan_out = shape
+    fan = fan_in if mode == "fan_in" else fan_out
+    if nonlinearity == "leaky_relu":
+        gain = np.sqrt(2.0 / (1 + a ** 2))
+    else:
+        gain = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": np.sqrt(2.0),
+                "selu": 0.75}[nonlinearity]
+    bound = gain / np.sqrt(fan)
+    return rng.uniform(-bound, bound, size=shape)
+
+
+@V.mutant("kaiming_uniform", hint="The bound gain * sqrt(6 / fan) counts the ReLU's factor twice: "
+                                  "sqrt(6 / fan) = sqrt(2) * sqrt(3 / fan) is already He uniform "
+                                  "for the ReLU. The bound is gain * sqrt(3 / fan).")
+def kaiming_uniform_double_gain(shape, rng, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    fan_in, fan_out = shape
+    fan = fan_in if mode == "fan_in" else fan_out
+    if nonlinearity == "leaky_relu":
+        gain = np.sqrt(2.0 / (1 + a ** 2))
+    else:
+        gain = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": np.sqrt(2.0),
+                "selu": 0.75}[nonlinearity]
+    bound = gain * np.sqrt(6.0 / fan)
+    return rng.uniform(-bound, bound, size=shape)
+
+
+@V.mutant("kaiming_uniform", hint="The negative slope a is ignored: the leaky ReLU's gain is "
+                                  "sqrt(2 / (1 + a**2)). (With a = sqrt(5), nn.Linear's default, "
+                                  "that gives the bound 1 / sqrt(fan_in).)")
+def kaiming_uniform_ignores_a(shape, rng, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    fan_in, fan_out = shape
+    fan = fan_in if mode == "fan_in" else fan_out
+    if nonlinearity == "leaky_relu":
+        gain = np.sqrt(2.0)
+    else:
+        gain = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": np.sqrt(2.0),
+                "selu": 0.75}[nonlinearity]
+    bound = gain * np.sqrt(3.0 / fan)
+    return rng.uniform(-bound, bound, size=shape)
+
+
+@V.mutant("kaiming_uniform", hint="mode is ignored: with mode='fan_out' the fan is fan_out = "
+                                  "shape[1], which keeps the size of the gradients in the "
+                                  "backward pass instead of the activations in the forward pass.")
+def kaiming_uniform_ignores_mode(shape, rng, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    fan = shape[0]
+    if nonlinearity == "leaky_relu":
+        gain = np.sqrt(2.0 / (1 + a ** 2))
+    else:
+        gain = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": np.sqrt(2.0),
+                "selu": 0.75}[nonlinearity]
+    bound = gain * np.sqrt(3.0 / fan)
+    return rng.uniform(-bound, bound, size=shape)
+
+
+@V.mutant("kaiming_uniform", hint="The weights are normal (Gaussian): kaiming_uniform draws from "
+                                  "the UNIFORM distribution U(-bound, bound), so no weight lies "
+                                  "outside the bound.")
+def kaiming_uniform_normal_instead(shape, rng, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    fan_in, fan_out = shape
+    fan = fan_in if mode == "fan_in" else fan_out
+    if nonlinearity == "leaky_relu":
+        gain = np.sqrt(2.0 / (1 + a ** 2))
+    else:
+        gain = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": np.sqrt(2.0),
+                "selu": 0.75}[nonlinearity]
+    return rng.normal(0.0, gain / np.sqrt(fan), size=shape)
+
+
+@V.alternative("kaiming_uniform")
+def kaiming_uniform_from_variance(shape, rng, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    fan = shape[0] if mode == "fan_in" else shape[1]
+    if nonlinearity == "relu":
+        gain2 = 2.0
+    elif nonlinearity == "leaky_relu":
+        gain2 = 2.0 / (1.0 + a * a)
+    elif nonlinearity == "tanh":
+        gain2 = 25.0 / 9.0
+    elif nonlinearity == "selu":
+        gain2 = 9.0 / 16.0
+    else:
+        gain2 = 1.0
+    variance = gain2 / fan                      # U(-b, b) has variance b**2 / 3
+    bound = np.sqrt(3.0 * variance)
+    return (2.0 * rng.random((shape[1], shape[0])) - 1.0).T * bound
+
+
+# ---------------------------------------------------------------- kaiming_normal
+
+@V.mutant("kaiming_normal", hint="fan_in and fan_out are swapped: for weights of shape (fan_in, "
+                                 "fan_out), fan_in = shape[0]. (PyTorch stores nn.Linear.weight "
+                                 "as (fan_out, fan_in), where fan_in is its size(1).)")
+def kaiming_normal_fan_out(shape, rng, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    fan_out, fan_in = shape
+    fan = fan_in if mode == "fan_in" else fan_out
+    if nonlinearity == "leaky_relu":
+        gain = np.sqrt(2.0 / (1 + a ** 2))
+    else:
+        gain = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": np.sqrt(2.0),
+                "selu": 0.75}[nonlinearity]
+    return rng.normal(0.0, gain / np.sqrt(fan), size=shape)
+
+
+@V.mutant("kaiming_normal", hint="The standard deviation used is gain**2 / fan, the target "
+                                 "VARIANCE: the standard deviation is its square root, "
+                                 "gain / sqrt(fan).")
+def kaiming_normal_variance_as_std(shape, rng, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    fan_in, fan_out = shape
+    fan = fan_in if mode == "fan_in" else fan_out
+    if nonlinearity == "leaky_relu":
+        gain = np.sqrt(2.0 / (1 + a ** 2))
+    else:
+        gain = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": np.sqrt(2.0),
+                "selu": 0.75}[nonlinearity]
+    return rng.normal(0.0, gain ** 2 / fan, size=shape)
+
+
+@V.mutant("kaiming_normal", hint="The negative slope a is ignored: the leaky ReLU's gain is "
+                                 "sqrt(2 / (1 + a**2)).")
+def kaiming_normal_ignores_a(shape, rng, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    fan_in, fan_out = shape
+    fan = fan_in if mode == "fan_in" else fan_out
+    if nonlinearity == "leaky_relu":
+        gain = np.sqrt(2.0)
+    else:
+        gain = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": np.sqrt(2.0),
+                "selu": 0.75}[nonlinearity]
+    return rng.normal(0.0, gain / np.sqrt(fan), size=shape)
+
+
+@V.mutant("kaiming_normal", hint="The weights are uniform: kaiming_normal draws from the NORMAL "
+                                 "distribution. (The variance is right; the shape of the "
+                                 "distribution is not: its kurtosis is 1.8 instead of 3.)")
+def kaiming_normal_uniform_instead(shape, rng, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    fan_in, fan_out = shape
+    fan = fan_in if mode == "fan_in" else fan_out
+    if nonlinearity == "leaky_relu":
+        gain = np.sqrt(2.0 / (1 + a ** 2))
+    else:
+        gain = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": np.sqrt(2.0),
+                "selu": 0.75}[nonlinearity]
+    bound = gain * np.sqrt(3.0 / fan)
+    return rng.uniform(-bound, bound, size=shape)
+
+
+@V.mutant("kaiming_normal", hint="mode is ignored: with mode='fan_out' the fan is fan_out = "
+                                 "shape[1], which keeps the size of the gradients in the backward "
+                                 "pass instead of the activations in the forward pass.")
+def kaiming_normal_ignores_mode(shape, rng, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    fan = shape[0]
+    if nonlinearity == "leaky_relu":
+        gain = np.sqrt(2.0 / (1 + a ** 2))
+    else:
+        gain = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": np.sqrt(2.0),
+                "selu": 0.75}[nonlinearity]
+    return rng.normal(0.0, gain / np.sqrt(fan), size=shape)
+
+
+@V.mutant("kaiming_normal", hint="The ReLU gain used is 2 instead of sqrt(2): the ReLU halves the "
+                                 "mean square of its input, so the VARIANCE of the weights needs "
+                                 "the factor 2, and the standard deviation sqrt(2).")
+def kaiming_normal_gain_two(shape, rng, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    fan_in, fan_out = shape
+    fan = fan_in if mode == "fan_in" else fan_out
+    if nonlinearity == "leaky_relu":
+        gain = 2.0 / (1 + a ** 2)
+    else:
+        gain = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": 2.0,
+                "selu": 0.75}[nonlinearity]
+    return rng.normal(0.0, gain / np.sqrt(fan), size=shape)
+
+
+@V.alternative("kaiming_normal")
+def kaiming_normal_from_variance(shape, rng, a=0, mode="fan_in", nonlinearity="leaky_relu"):
+    fan = shape[0] if mode == "fan_in" else shape[1]
+    gains = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": 2.0 ** 0.5, "selu": 0.75,
+             "leaky_relu": (2.0 / (1.0 + a ** 2)) ** 0.5}
+    std = np.sqrt(gains[nonlinearity] ** 2 / fan)
+    return std * rng.standard_normal((shape[1], shape[0])).T
+
+
+# ---------------------------------------------------------------- lecun_normal
+
+@V.mutant("lecun_normal", hint="The standard deviation is sqrt(2 / fan_in), He's (the ReLU gain "
+                               "sqrt(2)); LeCun uses gain 1: std = 1 / sqrt(fan_in).")
+def lecun_normal_he_gain(shape, rng):
+    return rng.normal(0.0, np.sqrt(2.0 / shape[0]), size=shape)
+
+
+@V.mutant("lecun_normal", hint="fan_out (shape[1]) is used: LeCun scales by fan_in = shape[0] for "
+                               "weights of shape (fan_in, fan_out).")
+def lecun_normal_fan_out(shape, rng):
+    return rng.normal(0.0, 1.0 / np.sqrt(shape[1]), size=shape)
+
+
+@V.mutant("lecun_normal", hint="The standard deviation used is 1 / fan_in, the target VARIANCE: "
+                               "the standard deviation is 1 / sqrt(fan_in).")
+def lecun_normal_variance_as_std(shape, rng):
+    return rng.normal(0.0, 1.0 / shape[0], size=shape)
+
+
+@V.mutant("lecun_normal", hint="The weights are uniform: lecun_normal draws from the NORMAL "
+                               "distribution. (The variance is right; the shape of the "
+                               "distribution is not: its kurtosis is 1.8 instead of 3.)")
+def lecun_normal_uniform(shape, rng):
+    bound = np.sqrt(3.0 / shape[0])
+    return rng.uniform(-bound, bound, size=shape)
+
+
+@V.mutant("lecun_normal", hint="The standard deviation is Xavier's, sqrt(2 / (fan_in + "
+                               "fan_out)); LeCun uses fan_in only: 1 / sqrt(fan_in).")
+def lecun_normal_xavier(shape, rng):
+    return rng.normal(0.0, np.sqrt(2.0 / (shape[0] + shape[1])), size=shape)
+
+
+@V.alternative("lecun_normal")
+def lecun_normal_standard_transposed(shape, rng):
+    fan_in, fan_out = shape
+    return rng.standard_normal((fan_out, fan_in)).T / np.sqrt(fan_in)
+
+
+# Three common mistakes of three different items, for `course demo` and the lifecycle tests; the
+# first is the "attacker"'s (clearly wrong: the fans swapped, a std off by a factor 2.5 in the
+# suite's shapes).
+DEMO_MISTAKES = ("kaiming_normal_fan_out", "gain_relu_two", "xavier_uniform_missing_six")

@@ -1,0 +1,384 @@
+"""The initialization assignment's hidden suite grades right (in-process, no kernel).
+
+- the reference passes every hidden test, in a few dozen calls;
+- every known mutant fails a test of its own item, with its hint in the feedback, and costs no
+  other item any points;
+- every known alternative passes every test;
+- the points per item are those of the notebook's grade cells;
+- the references agree with PyTorch (calculate_gain over every name, the initializers' bounds and
+  standard deviations in PyTorch's weight layout, the two-layer net's gradients by autograd) and
+  with finite differences;
+- the statistical tests pass a correct answer under other random draws (SEED_OFFSET varied), and
+  their bounds keep the false-failure probabilities they state.
+"""
+import functools
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from autograder.boundary import LocalTransport, Student
+from autograder.suite import run_suite, suite_items
+from autograder.suites.initialization import variants as variants_module
+from autograder.suites.initialization.variants import V
+from coursekit.gradcheck import numerical_gradient, relative_error
+from solutions import initialization as ref
+
+POINTS = {"two_layer_grads": 3, "zeros_init": 1, "constant_init": 1, "small_random_init": 1,
+          "calculate_gain": 1, "xavier_uniform": 2, "xavier_normal": 1, "kaiming_uniform": 2,
+          "kaiming_normal": 2, "lecun_normal": 1}
+RANDOM_ITEMS = ("small_random_init", "xavier_uniform", "xavier_normal", "kaiming_uniform",
+                "kaiming_normal", "lecun_normal")
+
+
+def reference_namespace():
+    """What a notebook with every reference answer defines (plus np)."""
+    namespace = {k: v for k, v in vars(ref).items() if not k.startswith("__")}
+    namespace["np"] = np
+    return namespace
+
+
+def namespace_with(variant):
+    """The reference notebook with one answer replaced by `variant`, pasted as notebook code."""
+    namespace = reference_namespace()
+    exec(compile(variant.source(), f"<{variant.name}>", "exec"), namespace)
+    return namespace
+
+
+class CountingTransport(LocalTransport):
+    def __init__(self, namespace):
+        super().__init__(namespace)
+        self.calls = 0
+
+    def request(self, text, what):
+        self.calls += 1
+        return super().request(text, what)
+
+
+@functools.lru_cache(maxsize=None)
+def results_for(name):
+    """Hidden-suite results for the reference (name None) or the variant called `name`."""
+    if name is None:
+        namespace = reference_namespace()
+    else:
+        namespace = namespace_with(next(v for v in V.all if v.name == name))
+    return run_suite("initialization", LocalTransport(namespace))
+
+
+def points_by_item(results):
+    """All or nothing per item, as the pipeline scores."""
+    items = {r.item for r in results}
+    return {i: POINTS[i] if all(r.passed for r in results if r.item == i) else 0 for i in items}
+
+
+def describe_failures(results):
+    return "\n".join(f"{r.test} [{r.kind}]: {r.message} | hint: {r.hint}"
+                     for r in results if not r.passed)
+
+
+# ------------------------------------------------------------------------------ reference, points
+
+def test_reference_passes_every_hidden_test():
+    results = results_for(None)
+    assert results and all(r.passed for r in results), describe_failures(results)
+    assert points_by_item(results) == POINTS
+
+
+def test_reference_run_makes_few_calls():
+    # Each call into the sandbox costs ~10-15 ms: the whole suite must stay well under 2 s of calls.
+    transport = CountingTransport(reference_namespace())
+    results = run_suite("initialization", transport)
+    assert all(r.passed for r in results)
+    assert transport.calls <= 100, transport.calls
+
+
+def test_points_per_item():
+    assert suite_items("initialization") == POINTS
+    assert sum(POINTS.values()) == 15
+
+
+def test_every_item_has_mutants_and_alternatives():
+    for item in POINTS:
+        assert len(V.mutants_of(item)) >= 3, item
+        assert len(V.alternatives_of(item)) >= 1, item
+    assert {v.target for v in V.all} == set(POINTS)
+    names = [v.name for v in V.all]
+    assert len(names) == len(set(names))
+
+
+def test_demo_mistakes_are_three_mutants_of_three_items():
+    mistakes = variants_module.DEMO_MISTAKES
+    by_name = {v.name: v for v in V.all}
+    assert len(mistakes) == 3 and all(by_name[m].kind == "mutant" for m in mistakes)
+    assert len({by_name[m].target for m in mistakes}) == 3
+    assert mistakes[0] == "kaiming_normal_fan_out"
+
+
+# ------------------------------------------------------------------------------ variants
+
+MUTANTS = [v for v in V.all if v.kind == "mutant"]
+ALTERNATIVES = [v for v in V.all if v.kind == "alternative"]
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=[v.name for v in MUTANTS])
+def test_mutant_is_caught_with_its_hint(mutant):
+    results = results_for(mutant.name)
+    own = [r for r in results if r.item == mutant.target]
+    assert any(not r.passed for r in own), f"{mutant.name} passed every test of {mutant.target}"
+    assert any(mutant.hint in r.hint or mutant.hint in r.message for r in own if not r.passed), \
+        f"{mutant.name}'s hint is not in the feedback:\n{describe_failures(own)}"
+    others = [r for r in results if r.item != mutant.target]
+    assert all(r.passed for r in others), \
+        f"{mutant.name} cost points elsewhere:\n{describe_failures(others)}"
+
+
+@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=[v.name for v in ALTERNATIVES])
+def test_alternative_passes_every_test(alternative):
+    results = results_for(alternative.name)
+    assert all(r.passed for r in results), describe_failures(results)
+
+
+# ------------------------------------------------------------------------------ PyTorch
+
+GAIN_NAMES = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+              "conv_transpose3d", "sigmoid", "tanh", "relu", "leaky_relu", "selu"]
+
+
+@pytest.mark.parametrize("name", GAIN_NAMES)
+def test_calculate_gain_matches_torch(name):
+    got = ref.calculate_gain(name)
+    assert isinstance(got, float)
+    assert got == pytest.approx(torch.nn.init.calculate_gain(name), rel=1e-15)
+
+
+@pytest.mark.parametrize("param", [None, 0, 0.2, 1, math.sqrt(5), 3.5])
+def test_calculate_gain_leaky_relu_matches_torch(param):
+    assert ref.calculate_gain("leaky_relu", param) == pytest.approx(
+        torch.nn.init.calculate_gain("leaky_relu", param), rel=1e-15)
+
+
+@pytest.mark.parametrize("name", ["softplus", "Relu", "gelu"])
+def test_calculate_gain_refuses_unknown_names_like_torch(name):
+    with pytest.raises(ValueError):
+        torch.nn.init.calculate_gain(name)
+    with pytest.raises(ValueError):
+        ref.calculate_gain(name)
+
+
+def _torch_draw(fn, fan_in, fan_out, **kwargs):
+    """A torch initializer applied in torch's layout: nn.Linear.weight is (fan_out, fan_in); the
+    transpose is our (fan_in, fan_out) weight."""
+    w = torch.empty(fan_out, fan_in, dtype=torch.float64)
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        fn(w, **kwargs)
+    return w.numpy().T
+
+
+UNIFORM_CASES = [  # (our function, torch's, kwargs, our extra kwargs)
+    ("xavier_uniform", torch.nn.init.xavier_uniform_, {}, {}),
+    ("xavier_uniform", torch.nn.init.xavier_uniform_, {"gain": 5 / 3}, {"gain": 5 / 3}),
+    ("kaiming_uniform", torch.nn.init.kaiming_uniform_, {}, {}),
+    ("kaiming_uniform", torch.nn.init.kaiming_uniform_, {"a": math.sqrt(5)}, {"a": math.sqrt(5)}),
+    ("kaiming_uniform", torch.nn.init.kaiming_uniform_, {"mode": "fan_out", "nonlinearity": "relu"},
+     {"mode": "fan_out", "nonlinearity": "relu"}),
+    ("kaiming_uniform", torch.nn.init.kaiming_uniform_, {"nonlinearity": "tanh"},
+     {"nonlinearity": "tanh"}),
+    ("kaiming_uniform", torch.nn.init.kaiming_uniform_, {"nonlinearity": "selu"},
+     {"nonlinearity": "selu"}),
+]
+
+
+@pytest.mark.parametrize("name,torch_fn,kwargs,ours", UNIFORM_CASES,
+                         ids=[f"{c[0]}-{c[2]}" for c in UNIFORM_CASES])
+def test_uniform_initializers_match_torch_bounds(name, torch_fn, kwargs, ours):
+    # the extremes of 250,000 uniform draws lie within 1e-3 of the bound (exact tail 1e-54), so
+    # torch's and ours agree on the bound to that accuracy, in our (fan_in, fan_out) layout
+    fan_in, fan_out = 200, 1250
+    theirs = _torch_draw(torch_fn, fan_in, fan_out, **kwargs)
+    mine = getattr(ref, name)((fan_in, fan_out), np.random.default_rng(0), **ours)
+    assert theirs.shape == mine.shape == (fan_in, fan_out)
+    b_theirs, b_mine = np.abs(theirs).max(), np.abs(mine).max()
+    assert b_mine == pytest.approx(b_theirs, rel=2e-3)
+    assert mine.dtype == np.float64
+
+
+NORMAL_CASES = [
+    ("xavier_normal", torch.nn.init.xavier_normal_, {}, {}),
+    ("xavier_normal", torch.nn.init.xavier_normal_, {"gain": math.sqrt(2)}, {"gain": math.sqrt(2)}),
+    ("kaiming_normal", torch.nn.init.kaiming_normal_, {}, {}),
+    ("kaiming_normal", torch.nn.init.kaiming_normal_, {"a": 0.5}, {"a": 0.5}),
+    ("kaiming_normal", torch.nn.init.kaiming_normal_, {"mode": "fan_out", "nonlinearity": "relu"},
+     {"mode": "fan_out", "nonlinearity": "relu"}),
+    ("kaiming_normal", torch.nn.init.kaiming_normal_, {"nonlinearity": "tanh"},
+     {"nonlinearity": "tanh"}),
+    ("lecun_normal", torch.nn.init.kaiming_normal_, {"nonlinearity": "linear"}, {}),
+]
+
+
+@pytest.mark.parametrize("name,torch_fn,kwargs,ours", NORMAL_CASES,
+                         ids=[f"{c[0]}-{c[2]}" for c in NORMAL_CASES])
+def test_normal_initializers_match_torch_std(name, torch_fn, kwargs, ours):
+    # each sample standard deviation is within 1% of its target except with probability ~1e-12
+    fan_in, fan_out = 200, 1250
+    theirs = _torch_draw(torch_fn, fan_in, fan_out, **kwargs)
+    mine = getattr(ref, name)((fan_in, fan_out), np.random.default_rng(0), **ours)
+    assert mine.shape == (fan_in, fan_out) and mine.dtype == np.float64
+    assert np.sqrt(np.mean(mine ** 2)) == pytest.approx(np.sqrt(np.mean(theirs ** 2)), rel=0.02)
+    for w in (mine, theirs):    # both normal: kurtosis 3 (a uniform's is 1.8)
+        assert np.mean(w ** 4) / np.mean(w ** 2) ** 2 == pytest.approx(3.0, abs=0.1)
+
+
+def test_zeros_and_constant_match_torch():
+    w = torch.empty(4, 3, dtype=torch.float64)
+    torch.nn.init.zeros_(w)
+    np.testing.assert_array_equal(ref.zeros_init((3, 4)), w.numpy().T)
+    torch.nn.init.constant_(w, 3)
+    got = ref.constant_init((3, 4), 3)
+    assert got.dtype == np.float64
+    np.testing.assert_array_equal(got, w.numpy().T)
+
+
+def _two_layer_case(seed, N=7, D=5, H=6, C=4):
+    g = np.random.default_rng(seed)
+    params = {"W1": g.normal(size=(D, H)), "b1": g.normal(size=H),
+              "W2": g.normal(size=(H, C)), "b2": g.normal(size=C)}
+    return params, g.normal(size=(N, D)), g.integers(0, C, size=N)
+
+
+def _torch_two_layer(params, X, y):
+    t = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
+    hidden = torch.relu(torch.tensor(X) @ t["W1"] + t["b1"])
+    loss = torch.nn.functional.cross_entropy(hidden @ t["W2"] + t["b2"], torch.tensor(y))
+    loss.backward()
+    return loss.item(), {k: v.grad.numpy() for k, v in t.items()}
+
+
+@pytest.mark.parametrize("case", ["random", "zeros", "W1 zero", "large scores"])
+def test_two_layer_grads_match_torch_autograd(case):
+    params, X, y = _two_layer_case(3)
+    if case == "zeros":
+        params = {k: np.zeros_like(v) for k, v in params.items()}
+    if case == "W1 zero":   # every pre-activation exactly 0: torch's relu'(0) = 0, as ours
+        params["W1"][:] = 0.0
+        params["b1"][:] = 0.0
+    if case == "large scores":
+        params["W2"] *= 500.0
+    loss, grads = ref.two_layer_grads(params, X, y)
+    t_loss, t_grads = _torch_two_layer(params, X, y)
+    assert isinstance(loss, float) and loss == pytest.approx(t_loss, rel=1e-12)
+    assert set(grads) == set(t_grads)
+    for k in grads:
+        np.testing.assert_allclose(grads[k], t_grads[k], rtol=1e-10, atol=1e-12)
+
+
+def test_two_layer_grads_match_finite_differences():
+    params, X, y = _two_layer_case(4)
+    _, grads = ref.two_layer_grads(params, X, y)
+    for name in params:
+        num = numerical_gradient(lambda _: ref.two_layer_grads(params, X, y)[0], params[name])
+        assert relative_error(grads[name], num) < 1e-7, name
+
+
+def test_symmetric_units_stay_identical_under_gradient_descent():
+    # the lesson of the notebook: units that start identical get identical gradients forever
+    g = np.random.default_rng(5)
+    X, y = g.normal(size=(40, 6)), g.integers(0, 3, size=40)
+    params = {"W1": ref.constant_init((6, 8), 0.3), "b1": np.zeros(8),
+              "W2": np.tile(g.normal(size=3), (8, 1)), "b2": np.zeros(3)}
+    for _ in range(50):
+        _, grads = ref.two_layer_grads(params, X, y)
+        for k in params:
+            params[k] = params[k] - 0.5 * grads[k]
+    assert np.ptp(params["W1"], axis=1).max() < 1e-12
+    assert np.ptp(params["W2"], axis=0).max() < 1e-12
+
+
+# ------------------------------------------------------------------------------ false failures
+
+def _hidden_module():
+    from autograder.suites.initialization import test_initialization
+    return test_initialization
+
+
+def _random_item_tests(module, items=RANDOM_ITEMS):
+    tests = []
+    for name, fn in vars(module).items():
+        marks = getattr(fn, "pytestmark", [])
+        if name.startswith("test_") and any(m.name == "graded" and m.kwargs["item"] in items
+                                            for m in marks):
+            tests.append(fn)
+    return tests
+
+
+def test_false_failure_check_covers_every_random_test():
+    assert {fn.__name__ for fn in _random_item_tests(_hidden_module())} == {
+        r.test for r in results_for(None) if r.item in RANDOM_ITEMS}
+
+
+@pytest.mark.parametrize("offset", range(1, 13))
+def test_statistical_tests_pass_correct_answers_under_other_draws(offset, monkeypatch):
+    # The stated false-failure probabilities are at most 1e-9 per check, so 12 offsets x (reference
+    # and every alternative) must all pass; a failure here means a bound is wrong.
+    # (Each alternative answers its own item; the other items are the reference's.)
+    module = _hidden_module()
+    monkeypatch.setattr(module, "SEED_OFFSET", offset)
+    runs = [(reference_namespace(), RANDOM_ITEMS)] + [
+        (namespace_with(v), (v.target,)) for v in ALTERNATIVES if v.target in RANDOM_ITEMS]
+    for namespace, items in runs:
+        student = Student(LocalTransport(namespace))
+        for test in _random_item_tests(module, items):
+            test(student)  # raises GradingFailure (with the student's message) on a false failure
+
+
+def _chi2_cdf(x, n):
+    """P(X <= x) for X chi-square with n degrees of freedom (the regularized incomplete gamma)."""
+    return torch.special.gammainc(torch.tensor(n / 2, dtype=torch.float64),
+                                  torch.tensor(x / 2, dtype=torch.float64)).item()
+
+
+def _chi2_sf(x, n):
+    return torch.special.gammaincc(torch.tensor(n / 2, dtype=torch.float64),
+                                   torch.tensor(x / 2, dtype=torch.float64)).item()
+
+
+def _bisect(f, lo, hi, target):
+    """x in [lo, hi] with f(x) = target, for an increasing f."""
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if f(mid) < target else (lo, mid)
+    return lo
+
+
+@pytest.mark.parametrize("n", [250_000, 50_000])
+def test_normal_bounds_are_exact_tail_bounds(n):
+    module = _hidden_module()
+    delta = module.FALSE_FAILURE
+    # the mean of n standard normals: exactly N(0, 1/n)
+    half = module.normal_mean_halfwidth(1.0, n, delta)
+    assert math.erfc(half * math.sqrt(n) / math.sqrt(2)) == pytest.approx(delta, rel=1e-6)
+    # n * mean(W^2) is chi-square(n): each side of the range holds at least 1 - delta / 2
+    lo, hi = module.normal_square_range(1.0, n, delta)
+    assert _chi2_cdf(lo * n, n) <= delta / 2
+    assert _chi2_sf(hi * n, n) <= delta / 2
+    # and the range is not needlessly wide (within a factor 1.2 of the exact quantiles)
+    exact_lo = _bisect(lambda x: _chi2_cdf(x * n, n), 0.5, 1.0, delta / 2)
+    exact_hi = _bisect(lambda x: -_chi2_sf(x * n, n), 1.0, 1.5, -delta / 2)
+    assert 1 - lo <= 1.2 * (1 - exact_lo) and hi - 1 <= 1.2 * (exact_hi - 1)
+
+
+def test_uniform_and_shape_bounds():
+    module = _hidden_module()
+    n = module.N_DRAWS
+    assert module.near_bound_false_failure(n) == pytest.approx(2 * (1 - 5e-4) ** n, rel=1e-9)
+    assert module.kurtosis_false_failure(n) < 1e-40
+    # Hoeffding's half-widths, relative to the uniform's standard deviation b / sqrt(3)
+    assert module.uniform_mean_halfwidth(1.0, n) * math.sqrt(3) < 0.03
+    lo, hi = module.uniform_square_range(1.0, n)
+    assert 3 * lo > 0.97 and 3 * hi < 1.03
+    # a uniform sample's kurtosis (1.8) is far below the threshold, a normal one's (3) far above
+    g = np.random.default_rng(0)
+    u, z = g.uniform(-1, 1, n), g.standard_normal(n)
+    assert np.mean(u ** 4) / np.mean(u ** 2) ** 2 < module.KURTOSIS_MIN - 0.5
+    assert np.mean(z ** 4) / np.mean(z ** 2) ** 2 > module.KURTOSIS_MIN + 0.5
