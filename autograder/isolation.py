@@ -17,6 +17,7 @@ import functools
 import os
 import re
 import resource
+import shutil
 import signal
 import stat
 import tempfile
@@ -73,7 +74,6 @@ def remove_workdir(path):
     for _ in range(3):
         try:
             if path.exists():
-                import shutil
                 shutil.rmtree(path)
             return
         except OSError:

@@ -1,5 +1,6 @@
 """The sandboxed kernel: what student code can and cannot do, and how the grader recovers."""
 import os
+import time
 from pathlib import Path
 
 import nbformat
@@ -78,7 +79,6 @@ def test_processes_that_escape_the_process_group_die_with_the_sandbox():
                            "p = subprocess.Popen(['setsid', 'sleep', '300'], start_new_session=True)\n"
                            "print(p.pid)"))
         os.kill(pid, 0)  # alive, in its own session
-    import time
     for _ in range(50):
         try:
             os.kill(pid, 0)
@@ -112,7 +112,6 @@ def test_a_cell_past_its_deadline_is_killed_with_its_process_group():
         with pytest.raises(ProcessLookupError):
             for _ in range(50):
                 os.kill(pid, 0)
-                import time
                 time.sleep(0.1)
 
 
@@ -168,3 +167,15 @@ def test_a_call_that_loops_times_out_and_the_next_call_works():
         with pytest.raises(StudentError, match="did not return within 2 seconds"):
             student.spin()
         assert student.ok() == 1
+
+
+def test_grading_without_root_is_announced_plainly(monkeypatch):
+    from autograder import isolation
+    from autograder.sandbox import describe, protections
+
+    monkeypatch.setattr(isolation, "is_root", lambda: False)
+    active = protections(Policy())
+    assert not active["own_unprivileged_uid"] and not active["network_isolated"]
+    summary, warnings = describe(active)
+    assert "YOUR uid" in summary and "NOT isolated" in summary
+    assert any("runs as YOUR user" in w for w in warnings) and any("network" in w for w in warnings)
