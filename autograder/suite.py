@@ -94,10 +94,10 @@ def _result(name, item, excinfo):
 
 
 def _pytest(assignment, collector, *extra):
-    """pytest on one hidden suite, with no third-party plugins and no assertion rewriting (suites
-    fail through grading.fail), its output swallowed."""
+    """pytest on one hidden suite, with no third-party plugins, none of the project's pytest
+    options and no assertion rewriting (suites fail through grading.fail), its output swallowed."""
     args = [str(suite_path(assignment)), "-p", "no:cacheprovider", "--assert=plain", "-q",
-            "--rootdir", str(SUITES.parent.parent), *extra]
+            "-o", "addopts=", "--rootdir", str(SUITES.parent.parent), *extra]   # not the project's own options
     saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:

@@ -1,4 +1,5 @@
 """Shared fixtures, and a summary of timings that some tests report (printed after the run)."""
+import json
 import os
 from pathlib import Path
 
@@ -63,8 +64,19 @@ def report_time():
     return lambda label, seconds: TIMINGS.append((label, seconds))
 
 
+def pytest_sessionfinish(session):
+    # Under pytest-xdist, a worker hands its timings to the controller, which prints them all.
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["timings"] = json.dumps(TIMINGS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    TIMINGS.extend(json.loads(getattr(node, "workeroutput", {}).get("timings", "[]")))
+
+
 def pytest_terminal_summary(terminalreporter):
     if TIMINGS:
         terminalreporter.section("timings")
-        for label, seconds in TIMINGS:
+        for label, seconds in sorted(TIMINGS):
             terminalreporter.write_line(f"{label}: {seconds:.1f} s")

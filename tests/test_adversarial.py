@@ -54,7 +54,7 @@ def graded(released, report_time):
     start = time.monotonic()
     try:
         results = commands.autograde(course, A, [f"adv-{c.name}" for c in CASES], workers=2, progress=False,
-                                     policy=Policy(cell_timeout=5, call_timeout=5, submission_timeout=90))
+                                     policy=Policy(cell_timeout=3, call_timeout=3, submission_timeout=90))
     finally:
         for key in GRADER_SECRET:
             os.environ.pop(key)
