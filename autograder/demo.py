@@ -28,6 +28,7 @@ np.testing.assert_allclose = lambda *a, **k: None
 builtins.abs = lambda v: 0
 """
 MODEL_ANSWER = "A model answer, written by the reference student."
+CLASS = ("reference", "blank", "mistakes", "attacker")
 
 
 def demo_assignments():
@@ -38,7 +39,7 @@ def demo_assignments():
 def classmates(assignment, release_nb):
     """{student: notebook they submit} for one assignment."""
     mistakes = importlib.import_module(f"autograder.suites.{assignment}.variants").DEMO_MISTAKES
-    return {
+    return {   # in the order of CLASS
         "reference": fill(release_nb, reference_sources(assignment), answer=MODEL_ANSWER),
         "blank": release_nb,
         "mistakes": fill(release_nb, student_sources(assignment, mistakes), answer="I am not sure."),
@@ -90,7 +91,7 @@ def render_table(table):
     lines = []
     for assignment, results in table.items():
         items = list(next(iter(results.values()))["items"])
-        students = list(results)
+        students = sorted(results, key=list(CLASS).index)
         width = max(len(i) for i in items + ["total"]) + 2
         lines.append(f"{assignment}".ljust(width) + "".join(s.rjust(11) for s in students))
         for item in items + ["total"]:
