@@ -3,7 +3,8 @@
 Workers (forked processes; `course` pins one BLAS thread before numpy loads) grade submissions; only this coordinator writes
 result files, autograded notebooks and the gradebook. A submission already graded from the same
 bytes by the same suite version is not graded again, so a re-run is idempotent and a run killed
-mid-batch resumes where it stopped (result files are written atomically, last).
+mid-batch resumes where it stopped (result files are written atomically, last). A submission the
+grader failed on (status "error") is graded again.
 """
 import hashlib
 import multiprocessing
@@ -86,7 +87,7 @@ def autograde(course, assignment, students=None, workers=None, policy=None, forc
     for student, folder in found.items():
         digests[student] = submission_digest(folder)
         old = course.read_result(assignment, student)
-        if (not force and old and old.get("suite_version") == version
+        if (not force and old and old.get("status") != "error" and old.get("suite_version") == version
                 and old.get("submission_sha256") == digests[student]):
             results[student] = old
         else:

@@ -77,7 +77,8 @@ def main(argv=None):
                 got = commands.collect(course, args.assignment, args.zip)
                 print(f"collected {len(got)}: {', '.join(got)}")
             elif args.command == "autograde":
-                _autograde(commands, course, args)
+                if not _autograde(commands, course, args):
+                    return 1
             elif args.command == "feedback":
                 written, via_exchange = commands.feedback(course, args.assignment)
                 print(f"feedback written for {len(written)} students in {course.path('feedback')}; "
@@ -105,6 +106,11 @@ def _autograde(commands, course, args):
     for student, r in sorted(results.items()):
         status = "" if r["status"] == "graded" else f"  ({r['status']}: {r['reason']})"
         print(f"  {student:20s} {r['score']:g} / {r['max_score']:g}{status}")
+    failed = sorted(s for s, r in results.items() if r["status"] == "error")
+    if failed:
+        print(f"course autograde: the grader failed on {len(failed)} submission(s) ({', '.join(failed)}); "
+              f"nothing was recorded for them, and running the same command again grades them", file=sys.stderr)
+    return not failed
 
 
 if __name__ == "__main__":

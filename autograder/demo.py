@@ -10,6 +10,7 @@ autograde -> feedback -> export, for every assignment that has a hidden suite. T
 """
 import importlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import nbformat
@@ -72,8 +73,8 @@ def run(root=None, assignments=None, say=print):
         release_nb = course.release_notebooks(assignment)[f"{assignment}.ipynb"]
         students = classmates(assignment, release_nb)
         gradebook.add_students(course, students)
-        for student, nb in students.items():
-            submit(course, assignment, student, nb)
+        with ThreadPoolExecutor(max_workers=len(students)) as pool:   # as a class does: at once
+            list(pool.map(lambda s: submit(course, assignment, s, students[s]), students))
         say(f"submitted through the exchange: {', '.join(students)}")
         say(f"collected: {', '.join(commands.collect(course, assignment))}")
         results = commands.autograde(course, assignment)

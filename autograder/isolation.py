@@ -109,7 +109,7 @@ def kill_uid(uid):
     """Kill every process of `uid`: the kernel and anything it forked, daemonised or not."""
     if uid is None:
         return
-    for _ in range(20):
+    for _ in range(20):   # again and again: a fork bomb forks while it is being killed
         pid = os.fork()
         if pid == 0:
             try:
@@ -121,9 +121,22 @@ def kill_uid(uid):
                 os._exit(1)                   # nothing left
             except BaseException:
                 os._exit(2)
-        if os.waitpid(pid, 0)[1] != 0:
+        if os.waitpid(pid, 0)[1] != 0 or not _running(uid):
             return
-        time.sleep(0.05)
+        time.sleep(0.01)
+
+
+def _running(uid):
+    """Whether `uid` has a process that is not a zombie (a zombie, dead but not yet reaped by its
+    parent, can still be signalled, so kill() alone cannot tell)."""
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if int(fields.get("Uid", "-1 0").split()[0]) == uid and not fields.get("State", "").strip().startswith("Z"):
+            return True
+    return False
 
 
 def sweep_stale():

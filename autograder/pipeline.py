@@ -3,7 +3,7 @@
 `grade_submission` always returns a result dict, whatever the submission does: a notebook that
 cannot be read, a kernel that dies or loops, a suite call that raises. Its shape:
 
-    {"assignment", "student", "status": "graded" | "rejected",  "reason": str,
+    {"assignment", "student", "status": "graded" | "rejected" | "error",  "reason": str,
      "score", "max_score", "items": {item: {"cell", "score", "max_score", "tests": [...]}},
      "notes": [...], "cells": [...], "protections": {...}, "timings": {...}, "suite_version": str}
 """
@@ -13,8 +13,7 @@ from pathlib import Path
 
 from autograder import suite
 from autograder.notebook import NotebookRejected, read_untrusted, restore
-from autograder.sandbox import KernelGone
-from autograder.session import Session
+from autograder.session import SandboxUnavailable, Session
 
 ENGINE_FILES = ("boundary.py", "grading.py", "suite.py", "agent/wire.py", "agent/agent.py")
 SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
@@ -54,8 +53,8 @@ def grade_submission(assignment, student, notebook_path, release_nb, policy=None
         result["protections"] = session.sandbox.protections
         try:
             session.run_notebook()
-        except KernelGone as exc:
-            return _finish(result, started, rejected=exc.reason), nb
+        except SandboxUnavailable as exc:
+            return _finish(result, started, error=f"the grader could not start a kernel: {exc}"), None
         tests = suite.run_suite(assignment, session)
         result["cells"] = session.cell_report()
         result["timings"].update(session.timings())
@@ -67,9 +66,11 @@ def grade_submission(assignment, student, notebook_path, release_nb, policy=None
     return _finish(result, started), nb
 
 
-def _finish(result, started, rejected=None):
+def _finish(result, started, rejected=None, error=None):
     if rejected:
         result["status"], result["reason"] = "rejected", rejected
+    if error:   # the grader's fault: no score is recorded, and the next run grades it again
+        result["status"], result["reason"] = "error", error
     for entry in result["items"].values():
         entry["score"] = round(entry["score"], 6)
     result["score"] = round(sum(e["score"] for e in result["items"].values()), 6)

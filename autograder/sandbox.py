@@ -148,14 +148,12 @@ class Sandbox:
     # -- kernel lifecycle -------------------------------------------------------------------
     def start(self):
         self.stop()
-        run = self.dir / ".kernel"
-        run.mkdir(exist_ok=True)
+        isolation.kill_uid(self.uid)   # nothing of an earlier kernel may race what we write next
+        run = self._fresh_run_dir()
         conn_file = run / "connection.json"
         info = {"transport": "ipc", "ip": str(run / "ipc"), "key": secrets.token_hex(32),
                 "signature_scheme": "hmac-sha256", "kernel_name": "python3",
                 "shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5}
-        for stale in run.glob("ipc-*"):
-            stale.unlink()
         conn_file.write_text(json.dumps(info))
         if self.uid is not None:
             isolation.give_to(self.dir, self.uid)
@@ -165,7 +163,7 @@ class Sandbox:
                "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(run / "mpl"), "IPYTHONDIR": str(run / "ipython"),
                "JUPYTER_RUNTIME_DIR": str(run), "JUPYTER_PLATFORM_DIRS": "1",
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-        self.stderr = open(run / "kernel.stderr", "wb")   # capped by RLIMIT_FSIZE and the tmpfs
+        self.stderr = open(run / "kernel.stderr", "w+b")   # capped by RLIMIT_FSIZE and the tmpfs
         self.proc = subprocess.Popen(
             [sandbox_python(), "-m", "ipykernel_launcher", "-f", str(conn_file), "--HistoryManager.enabled=False"],
             cwd=self.dir, env=env, stdin=subprocess.DEVNULL, stdout=self.stderr, stderr=self.stderr,
@@ -176,13 +174,56 @@ class Sandbox:
         context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)   # a huge message drops the link, not us
         self.client = BlockingKernelClient(context=context)
         self.client.load_connection_info(info)
-        self.client.start_channels()
-        try:
-            self.client.wait_for_ready(timeout=self.policy.startup_timeout)
-        except RuntimeError:
-            code = self.proc.poll()
+        # No heartbeat channel: jupyter_client declares a kernel dead when one heartbeat takes over
+        # a second, which a busy machine does to a healthy kernel. Life is judged by the process.
+        self.client.start_channels(hb=False)
+        why = self._wait_until_ready(time.monotonic() + self.policy.startup_timeout)
+        if why:
             self.kill()
-            raise KernelGone(f"the kernel did not start (exit code {code})")
+            raise KernelGone(f"the kernel did not start: {why}")
+
+    def _fresh_run_dir(self):
+        """.kernel, made anew: an earlier kernel owned it, and we write there as root, so a symlink
+        it left (connection.json -> an instructor file) must never be followed."""
+        run = self.dir / ".kernel"
+        if run.is_symlink() or run.is_file():
+            run.unlink()
+        elif run.exists():
+            shutil.rmtree(run)
+        run.mkdir()
+        return run
+
+    def _wait_until_ready(self, deadline):
+        """None once the kernel answers on shell and publishes on iopub; else why it did not."""
+        while time.monotonic() < deadline:
+            if not self.alive():
+                return _death(self.proc.returncode) + self._stderr_tail()
+            self.client.kernel_info()
+            try:
+                reply = self.client.get_shell_msg(timeout=1)
+            except queue.Empty:
+                continue
+            if reply["msg_type"] != "kernel_info_reply":   # to any of our requests: a slow kernel
+                continue                                     # answers each a second late
+            try:   # iopub subscriptions connect late: without one, an execution's output is lost
+                self.client.get_iopub_msg(timeout=0.5)
+            except queue.Empty:
+                continue
+            while time.monotonic() < deadline:   # a kernel may print forever (a planted sitecustomize)
+                try:
+                    self.client.get_iopub_msg(timeout=0.05)
+                except queue.Empty:
+                    break
+            return None
+        return f"no answer within {self.policy.startup_timeout:.0f} seconds"
+
+    def _stderr_tail(self):
+        """The end of what the kernel printed, read through our own descriptor (never by its path,
+        which the kernel's uid may have replaced)."""
+        fd = self.stderr.fileno()
+        size = os.fstat(fd).st_size
+        tail = os.pread(fd, 300, max(0, size - 300)).decode("utf-8", "replace").strip()
+        return f"; it printed: {tail}" if tail else ""
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None

@@ -7,6 +7,9 @@ A cell that overruns its deadline or kills the kernel is recorded and skipped: t
 restarted and the cells that ran before it are replayed, so the functions defined elsewhere in the
 notebook are still graded. A call that overruns or kills the kernel fails that one test, and the
 next call gets a fresh kernel the same way. Restarts are bounded per submission.
+
+The first start runs none of the student's code, so if it fails the fault is the machine's: it
+is tried again, then reported as SandboxUnavailable (a grader error, never a grade).
 """
 import time
 
@@ -17,9 +20,14 @@ from autograder.notebook import graded_code_cells, locked_code_cells
 from autograder.sandbox import KernelGone, Sandbox
 
 MAX_RESTARTS = 8
+START_ATTEMPTS = 3
 _BOOT = ("exec(compile({source!r}, '<course agent>', 'exec'), _course_ns := {{'__name__': 'course_agent'}})\n"
          "_course_agent = _course_ns['Agent'](get_ipython().user_ns)\n"
          "_course_serve = _course_ns['serve']")
+
+
+class SandboxUnavailable(Exception):
+    """No kernel could be started for a submission before any of its code ran."""
 
 
 class Session:
@@ -33,6 +41,7 @@ class Session:
         self.skip = set()        # cells that timed out or killed the kernel
         self.restarts = 0
         self.ready = False
+        self.started = False     # has a kernel ever started (and so run the student's code)?
         self.stuck = {}          # what was called -> why it is not called again
         self.deadline = time.monotonic() + self.policy.submission_timeout
 
@@ -47,7 +56,7 @@ class Session:
         self._boot(record=True)
 
     def _boot(self, record=False):
-        self.sandbox.start()
+        self._start()
         for i, cell in graded_code_cells(self.notebook):
             if i in self.skip:
                 continue
@@ -64,6 +73,21 @@ class Session:
         boot = self.sandbox.execute(_BOOT.format(source=agent_source()), self._budget(self.policy.cell_timeout))
         self.ready = boot.status == "ok"
 
+    def _start(self):
+        if self.started:
+            self.sandbox.start()
+            return
+        for attempt in range(START_ATTEMPTS):
+            try:
+                self.sandbox.start()
+                self.started = True
+                # the submission's time starts now: a machine slow to start a kernel costs it nothing
+                self.deadline = time.monotonic() + self.policy.submission_timeout
+                return
+            except KernelGone as exc:
+                why = exc.reason
+        raise SandboxUnavailable(f"{why} ({START_ATTEMPTS} attempts)")
+
     def _budget(self, seconds):
         """A deadline for one step, never past the submission's own."""
         return max(0.0, min(seconds, self.deadline - time.monotonic()))
@@ -73,7 +97,10 @@ class Session:
             self.ready = False
             return
         self.restarts += 1
-        self._boot(record)
+        try:
+            self._boot(record)
+        except KernelGone:   # e.g. the student's code left a file that ends every new kernel
+            self.ready = False
 
     def request(self, text, what):
         """boundary transport: one call into the sandbox, answered as untrusted text."""

@@ -21,6 +21,42 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "graded(item, points): a graded hidden test")
 
 
+# Under pytest-xdist, a work unit (a "scope") runs on one worker. A module is one unit, since its
+# tests share module-wide fixtures, except those split by the first part of their test id (an
+# assignment, a batch): both workers then share the slow lifecycles and sandboxed batches.
+SPLIT = ("test_lifecycle", "test_variants_sandboxed", "test_adversarial", "test_hidden_suites")
+# Started first, so that no worker is left alone with a long unit at the end.
+SLOWEST_FIRST = ("test_adversarial", "test_lifecycle", "test_variants_sandboxed", "test_hidden_suites",
+                 "test_nothing_lost", "test_robustness", "test_sandbox", "test_check", "test_notebooks",
+                 "test_cli_errors")
+
+
+def work_unit(nodeid):
+    """tests/test_lifecycle.py::test_x[backprop] -> test_lifecycle:backprop; else the module."""
+    module = nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+    if module in SPLIT and nodeid.endswith("]"):
+        return f"{module}:{nodeid[nodeid.index('[') + 1:-1].split(':')[0]}"
+    return module
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return work_unit(nodeid)
+
+    return ByWorkUnit(config, log)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {module: i for i, module in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.module.__name__, len(rank)))
+
+
 class _Releases(dict):
     """{assignment: release dir}, each assignment released by the real nbgrader when first asked for."""
 

@@ -1,10 +1,9 @@
-"""The activations assignment's hidden suite grades right (in-process, no kernel).
+"""The activations assignment's hidden suite grades right (in-process, no kernel): what only this
+assignment needs. The checks every assignment gets (reference, points, mutants, alternatives,
+demo mistakes, the budget of calls) are in tests/test_hidden_suites.py.
 
-- the reference passes every hidden test;
-- every known mutant fails a test of its own item, with its hint in the feedback, and costs no
-  other item any points (a wrong forward does not cost its backward: see the suite's docstring);
-- every known alternative passes every test;
-- the points per item are those of the notebook's grade cells;
+- a wrong forward does not cost its backward (see the suite's docstring), and a student's own
+  consistent cache layout is graded right;
 - the references agree with PyTorch (values and autograd gradients, derivative conventions at 0),
   and their backward passes with centred finite differences away from kinks;
 - the references print no warning, even on inputs of +-1000;
@@ -13,7 +12,6 @@
 There is no false-failure check over other seeds: nothing in this assignment is random.
 """
 import contextlib
-import functools
 import io
 import warnings
 
@@ -25,134 +23,28 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from autograder.boundary import LocalTransport
-from autograder.suite import run_suite, suite_items
-from autograder.suites.activations.variants import DEMO_MISTAKES, V
 from coursekit.checks import activations as checks
 from coursekit.gradcheck import numerical_gradient, numerical_gradient_array
+from hidden_suite import (alternatives, demo_mistakes, describe_failures, mutants, namespace_with,
+                          points, reference_namespace, results_for, run)
 from solutions import activations as ref
 
-POINTS = {
-    "collapse_linear_stack": 1,
-    "sigmoid_forward": 1, "sigmoid_backward": 1,
-    "tanh_forward": 1, "tanh_backward": 1,
-    "relu_forward": 1, "relu_backward": 1,
-    "leaky_relu_forward": 1, "leaky_relu_backward": 1,
-    "prelu_forward": 1, "prelu_backward": 2,
-    "elu_forward": 1, "elu_backward": 1,
-    "selu_forward": 1, "selu_backward": 1,
-    "maxout_forward": 2, "maxout_backward": 3,
-    "softmax_forward": 2, "softmax_backward": 2,
-    "sigmoid_chain_grads": 2,
-}
+MUTANTS = mutants("activations")
+ALTERNATIVES = alternatives("activations")
 
 
-def reference_namespace():
-    """What a notebook with every reference answer defines (plus np)."""
-    namespace = {k: v for k, v in vars(ref).items() if not k.startswith("__")}
-    namespace["np"] = np
-    return namespace
-
-
-def namespace_with(variant):
-    """The reference notebook with one answer replaced by `variant`, pasted as notebook code."""
-    namespace = reference_namespace()
-    exec(compile(variant.source(), f"<{variant.name}>", "exec"), namespace)
-    return namespace
-
-
-@functools.lru_cache(maxsize=None)
-def results_for(name):
-    """Hidden-suite results for the reference (name None) or the variant called `name`."""
-    if name is None:
-        namespace = reference_namespace()
-    else:
-        namespace = namespace_with(next(v for v in V.all if v.name == name))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # variants may overflow; that is the point of some
-        return run_suite("activations", LocalTransport(namespace))
-
-
-def points_by_item(results):
-    """All or nothing per item, as the pipeline scores."""
-    items = {r.item for r in results}
-    return {i: POINTS[i] if all(r.passed for r in results if r.item == i) else 0 for i in items}
-
-
-def describe_failures(results):
-    return "\n".join(f"{r.test} [{r.kind}]: {r.message} | hint: {r.hint}"
-                     for r in results if not r.passed)
-
-
-# ------------------------------------------------------------------------------ the suite
-
-def test_reference_passes_every_hidden_test():
-    results = results_for(None)
-    assert results and all(r.passed for r in results), describe_failures(results)
-    assert points_by_item(results) == POINTS
-
-
-def test_points_per_item():
-    assert suite_items("activations") == POINTS
-    assert sum(POINTS.values()) == 27
-
-
-def test_every_item_has_mutants_and_alternatives():
-    for item in POINTS:
-        assert len(V.mutants_of(item)) >= 3, item
-        assert len(V.alternatives_of(item)) >= 1, item
-    assert {v.target for v in V.all} == set(POINTS)
-    names = [v.name for v in V.all]
-    assert len(names) == len(set(names))
-    assert set(DEMO_MISTAKES) <= set(names)
-    assert len({v.target for v in V.all if v.name in DEMO_MISTAKES}) == 3
-
-
-def test_the_reference_run_stays_within_the_call_budget():
-    # every call into a sandboxed kernel costs ~10-15 ms: keep a full run near 2 s
-    calls = []
-
-    class Counting(LocalTransport):
-        def request(self, text, what):
-            calls.append(what)
-            return super().request(text, what)
-
-    run_suite("activations", Counting(reference_namespace()))
-    assert len(calls) <= 160, len(calls)
-
-
-MUTANTS = [v for v in V.all if v.kind == "mutant"]
-ALTERNATIVES = [v for v in V.all if v.kind == "alternative"]
-
-
-@pytest.mark.parametrize("mutant", MUTANTS, ids=[v.name for v in MUTANTS])
-def test_mutant_is_caught_with_its_hint(mutant):
-    results = results_for(mutant.name)
-    own = [r for r in results if r.item == mutant.target]
-    assert any(not r.passed for r in own), f"{mutant.name} passed every test of {mutant.target}"
-    assert any(mutant.hint in r.hint or mutant.hint in r.message for r in own if not r.passed), \
-        f"{mutant.name}'s hint is not in the feedback:\n{describe_failures(own)}"
-    others = [r for r in results if r.item != mutant.target]
-    assert all(r.passed for r in others), \
-        f"{mutant.name} cost points elsewhere:\n{describe_failures(others)}"
-
-
-@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=[v.name for v in ALTERNATIVES])
-def test_alternative_passes_every_test(alternative):
-    results = results_for(alternative.name)
-    assert all(r.passed for r in results), describe_failures(results)
-
+# ------------------------------------------------------------------------------ caches
 
 def test_a_wrong_forward_hands_its_backward_the_documented_cache():
     # the wrong-axis softmax makes every out wrong: softmax_backward is still graded, on the cache
     # built by the grader, and passes
-    results = results_for("softmax_wrong_axis")
+    results, _ = results_for("activations", "softmax_wrong_axis")
     assert all(r.passed for r in results if r.item == "softmax_backward")
 
 
 def test_a_consistent_cache_of_the_students_own_is_graded_right():
     # a student who caches only what they need, in their own layout, passes everything
-    namespace = reference_namespace()
+    namespace = reference_namespace("activations")
     exec(
         "def tanh_forward(x):\n"
         "    out = np.tanh(x)\n"
@@ -167,7 +59,7 @@ def test_a_consistent_cache_of_the_students_own_is_graded_right():
         "    dz = np.stack([dout * (idx == j) for j in range(len(W))])\n"
         "    return (sum(dz[j] @ W[j].T for j in range(len(W))),\n"
         "            np.stack([x.T @ dz[j] for j in range(len(W))]), dz.sum(1))\n", namespace)
-    results = run_suite("activations", LocalTransport(namespace))
+    results, _ = run("activations", namespace)
     assert all(r.passed for r in results), describe_failures(results)
 
 
@@ -397,7 +289,7 @@ def test_references_agree_with_torch_on_any_input(x):
 
 # ------------------------------------------------------------------------------ visible checks
 
-CHECKED = {item: getattr(checks, f"check_{item}") for item in POINTS}
+CHECKED = {item: getattr(checks, f"check_{item}") for item in points("activations")}
 
 
 def _check_args(item, ns):
@@ -419,14 +311,14 @@ def _run(item, ns):
 
 
 def test_visible_checks_pass_the_reference():
-    for item in POINTS:
-        ok, message = _run(item, reference_namespace())
+    for item in CHECKED:
+        ok, message = _run(item, reference_namespace("activations"))
         assert ok, message
 
 
 @pytest.mark.parametrize("alternative", ALTERNATIVES, ids=[v.name for v in ALTERNATIVES])
 def test_visible_checks_pass_the_alternatives(alternative):
-    ok, message = _run(alternative.target, namespace_with(alternative))
+    ok, message = _run(alternative.target, namespace_with("activations", alternative))
     assert ok, message
 
 
@@ -436,9 +328,9 @@ NOT_VISIBLY_CAUGHT = set()
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[v.name for v in MUTANTS])
 def test_visible_checks_catch_the_mutants(mutant):
-    ok, message = _run(mutant.target, namespace_with(mutant))
+    ok, message = _run(mutant.target, namespace_with("activations", mutant))
     if mutant.name in NOT_VISIBLY_CAUGHT:
-        assert mutant.name not in DEMO_MISTAKES
+        assert mutant.name not in demo_mistakes("activations")
         return
     assert not ok, f"the visible check passed {mutant.name}"
     assert message.startswith(f"check_{mutant.target}:"), message

@@ -41,31 +41,42 @@ def _notebook(release_nb, case):
     return case.raw(json.loads(nbformat.writes(nb))) if callable(case.raw) else case.raw
 
 
-@pytest.fixture(scope="module")
-def graded(released, report_time):
+# Two batches, one per pytest-xdist worker (the first part of a test's id: see tests/conftest.py).
+BATCHES = 2
+_GRADED = {}
+CASE_IDS = [f"batch{i % BATCHES}:{c.category}:{c.name}" for i, c in enumerate(CASES)]
+
+
+def graded(released, report_time, k):
+    """(course, results, digest of instructor files before, cwd, environment) of batch k, graded once."""
+    if k in _GRADED:
+        return _GRADED[k]
     course, releases = released
     releases[A]
     release_nb = course.release_notebooks(A)[f"{A}.ipynb"]
-    for case in CASES:
+    cases = CASES[k::BATCHES]
+    for case in cases:
         submit_directly(course, A, f"adv-{case.name}", _notebook(release_nb, case))
     before = _digest(INSTRUCTOR_FILES)
     cwd, env = os.getcwd(), dict(os.environ)
     os.environ.update(GRADER_SECRET)
     start = time.monotonic()
     try:
-        results = commands.autograde(course, A, [f"adv-{c.name}" for c in CASES], workers=2, progress=False,
+        results = commands.autograde(course, A, [f"adv-{c.name}" for c in cases], workers=2, progress=False,
                                      policy=Policy(cell_timeout=3, call_timeout=3, submission_timeout=90))
     finally:
         for key in GRADER_SECRET:
             os.environ.pop(key)
     commands.feedback(course, A)
-    report_time(f"adversarial corpus: {len(CASES)} cases graded (one test each)", time.monotonic() - start)
-    return course, results, before, cwd, env
+    report_time(f"adversarial corpus, batch {k + 1} of {BATCHES}: {len(cases)} cases graded (one test each)",
+                time.monotonic() - start)
+    _GRADED[k] = course, results, before, cwd, env
+    return _GRADED[k]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c.category}:{c.name}" for c in CASES])
-def test_case_meets_the_pass_bar(graded, case):
-    course, results, *_ = graded
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_case_meets_the_pass_bar(released, report_time, case):
+    course, results, *_ = graded(released, report_time, CASES.index(case) % BATCHES)
     r = results[f"adv-{case.name}"]
     if case.rejected:
         assert r["status"] == "rejected" and r["reason"] and r["score"] == 0
@@ -85,13 +96,15 @@ def test_the_corpus_is_large_and_covers_every_kind_of_attack():
     assert {c.category for c in CASES} == {"patch", "lie", "read", "forge", "dos", "tamper", "network"}
 
 
-def test_instructor_files_are_untouched(graded):
-    _, _, before, _, _ = graded
+@pytest.mark.parametrize("k", range(BATCHES), ids=lambda k: f"batch{k}")
+def test_instructor_files_are_untouched(released, report_time, k):
+    _, _, before, _, _ = graded(released, report_time, k)
     assert _digest(INSTRUCTOR_FILES) == before
 
 
-def test_the_gradebook_holds_exactly_the_grader_s_scores(graded):
-    course, results, *_ = graded
+@pytest.mark.parametrize("k", range(BATCHES), ids=lambda k: f"batch{k}")
+def test_the_gradebook_holds_exactly_the_grader_s_scores(released, report_time, k):
+    course, results, *_ = graded(released, report_time, k)
     with Gradebook(course.gradebook_url) as gb:
         for student, r in results.items():
             if r["status"] != "graded":
@@ -102,15 +115,17 @@ def test_the_gradebook_holds_exactly_the_grader_s_scores(graded):
         assert not [s.id for s in gb.students if "forged" in s.id or "extra" in s.id]
 
 
-def test_the_grader_process_is_unchanged(graded):
-    _, _, _, cwd, env = graded
+@pytest.mark.parametrize("k", range(BATCHES), ids=lambda k: f"batch{k}")
+def test_the_grader_process_is_unchanged(released, report_time, k):
+    _, _, _, cwd, env = graded(released, report_time, k)
     assert os.getcwd() == cwd
     changed = {k for k, v in os.environ.items() if env.get(k) != v} - {"PYTEST_CURRENT_TEST"}
     assert changed == set()
     assert [k for k in env if k not in os.environ] == []
 
 
-def test_no_sandbox_process_outlives_the_batch(graded):
+@pytest.mark.parametrize("k", range(BATCHES), ids=lambda k: f"batch{k}")
+def test_no_sandbox_process_outlives_the_batch(released, report_time, k):
     if not isolation.is_root():
         pytest.skip("processes run as the grader's own user without root")
     assert isolation.orphans() == []
@@ -118,8 +133,9 @@ def test_no_sandbox_process_outlives_the_batch(graded):
     assert mine == [], "the coordinator's own sandboxes are all removed"
 
 
-def test_canaries_never_reach_anything_a_student_sees(graded):
-    course, _, *_ = graded
+@pytest.mark.parametrize("k", range(BATCHES), ids=lambda k: f"batch{k}")
+def test_canaries_never_reach_anything_a_student_sees(released, report_time, k):
+    course, _, *_ = graded(released, report_time, k)
     planted = [REPO / "solutions" / f"{A}.py", REPO / "autograder" / "suites" / A / f"test_{A}.py",
                REPO / "data" / "hidden" / "CANARY.txt"]
     assert all(CANARY.search(p.read_bytes()) for p in planted), "every instructor-only place holds a canary"
@@ -130,8 +146,9 @@ def test_canaries_never_reach_anything_a_student_sees(graded):
                 assert not CANARY.search(p.read_bytes()), p
 
 
-def test_feedback_shows_no_hidden_test_or_reference(graded):
-    course, results, *_ = graded
+@pytest.mark.parametrize("k", range(BATCHES), ids=lambda k: f"batch{k}")
+def test_feedback_shows_no_hidden_test_or_reference(released, report_time, k):
+    course, results, *_ = graded(released, report_time, k)
     source = REPO / "assignments" / A / f"{A}.ipynb"
     secret = release_guard.suite_lines(A, source) | release_guard.solution_lines(A, source)
     for student in results:

@@ -1,9 +1,7 @@
-"""The backprop assignment's hidden suite grades right (in-process, no kernel).
+"""The backprop assignment's hidden suite grades right (in-process, no kernel): what only this
+assignment needs. The checks every assignment gets (reference, points, mutants, alternatives,
+demo mistakes, the budget of calls) are in tests/test_hidden_suites.py.
 
-- the reference passes every hidden test, within the budget of calls;
-- every known mutant fails a test of its own item, with its hint in the feedback, and costs no
-  other item any points; every known alternative passes every test;
-- the points per item are those of the notebook's grade cells;
 - the notebook's provided cells are exactly the helpers the suite runs on its side;
 - the references agree with PyTorch (autograd, forward-mode AD, functional Jacobians) and with
   centered finite differences, on the suite's cases and on random programs drawn by hypothesis;
@@ -12,10 +10,8 @@
   finite-difference cases stay away from the ReLU's kink.
 """
 import ast
-import functools
 import math
 
-import nbformat
 import numpy as np
 import pytest
 import torch
@@ -23,99 +19,16 @@ import torch.nn.functional as F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograder.boundary import LocalTransport
-from autograder.suite import run_suite, suite_items
 from autograder.suites.backprop import test_backprop as suite
-from autograder.suites.backprop.variants import DEMO_MISTAKES, V
 from conftest import REPO
+from hidden_suite import alternatives, points, provided_cells
 from solutions import backprop as ref
 
-POINTS = {"fc_jacobian": 2, "relu_jacobian": 1, "Value": 5, "Dual": 2, "check_gradient": 2,
-          "affine_forward": 1, "affine_backward": 2, "relu_forward": 1, "relu_backward": 1,
-          "softmax_cross_entropy": 2, "two_layer_net_loss": 3, "logistic_regression_loss": 2}
-MAX_CALLS = 150  # ~10-15 ms each in the sandbox: about 2 s for a whole submission
-
-
-def reference_namespace():
-    """What a notebook with every reference answer defines: the references, np, and the notebook's
-    provided cells (taken from the notebook itself)."""
-    namespace = {k: v for k, v in vars(ref).items() if not k.startswith("__")}
-    namespace["np"] = np
-    for source in _provided_cells().values():
-        exec(compile(source, "<provided cell>", "exec"), namespace)
-    return namespace
-
-
-def namespace_with(variant):
-    """The reference notebook with one answer replaced by `variant`, pasted as notebook code."""
-    namespace = reference_namespace()
-    exec(compile(variant.source(), f"<{variant.name}>", "exec"), namespace)
-    return namespace
-
-
-class CountingTransport(LocalTransport):
-    def __init__(self, namespace):
-        super().__init__(namespace)
-        self.calls = 0
-
-    def request(self, text, what):
-        self.calls += 1
-        return super().request(text, what)
-
-
-@functools.lru_cache(maxsize=None)
-def results_for(name):
-    """Hidden-suite results (and the number of calls) for the reference (name None) or a variant."""
-    namespace = reference_namespace() if name is None else namespace_with(
-        next(v for v in V.all if v.name == name))
-    transport = CountingTransport(namespace)
-    return run_suite("backprop", transport), transport.calls
-
-
-def points_by_item(results):
-    items = {r.item for r in results}
-    return {i: POINTS[i] if all(r.passed for r in results if r.item == i) else 0 for i in items}
-
-
-def describe_failures(results):
-    return "\n".join(f"{r.test} [{r.kind}]: {r.message} | hint: {r.hint}" for r in results if not r.passed)
-
-
-@functools.lru_cache(maxsize=None)
-def _provided_cells():
-    nb = nbformat.read(REPO / "assignments" / "backprop" / "backprop.ipynb", as_version=4)
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
-            if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("provided_")}
-
-
-# ------------------------------------------------------------------------------ the suite itself
-
-def test_reference_passes_every_hidden_test_within_the_call_budget():
-    results, calls = results_for(None)
-    assert results and all(r.passed for r in results), describe_failures(results)
-    assert points_by_item(results) == POINTS
-    assert calls <= MAX_CALLS, f"the suite makes {calls} calls into the sandbox"
-
-
-def test_points_per_item():
-    assert suite_items("backprop") == POINTS
-    assert sum(POINTS.values()) == 24
-
-
-def test_every_item_has_mutants_and_alternatives():
-    for item in POINTS:
-        assert len(V.mutants_of(item)) >= 3, item
-        assert len(V.alternatives_of(item)) >= 1, item
-    assert {v.target for v in V.all} == set(POINTS)
-    names = [v.name for v in V.all]
-    assert len(names) == len(set(names))
-    demo = [next(v for v in V.all if v.name == name) for name in DEMO_MISTAKES]
-    assert len(demo) == 3 and all(v.kind == "mutant" for v in demo)
-    assert len({v.target for v in demo}) == 3
+ALTERNATIVES = alternatives("backprop")
 
 
 def test_notebook_provides_exactly_the_helpers_the_suite_runs():
-    cells = _provided_cells()
+    cells = provided_cells("backprop")
     assert cells == {"provided_programs": suite.PROGRAM_HELPERS.strip("\n"),
                      "provided_gradient_checks": suite.GRADIENT_CHECK_HELPERS.strip("\n")}
 
@@ -124,27 +37,6 @@ def test_grader_side_helpers_run_reference_code_only():
     namespace = suite._provided()
     assert namespace["Value"] is ref.Value and namespace["Dual"] is ref.Dual
     assert namespace["check_gradient"] is ref.check_gradient
-
-
-MUTANTS = [v for v in V.all if v.kind == "mutant"]
-ALTERNATIVES = [v for v in V.all if v.kind == "alternative"]
-
-
-@pytest.mark.parametrize("mutant", MUTANTS, ids=[v.name for v in MUTANTS])
-def test_mutant_is_caught_with_its_hint(mutant):
-    results, _ = results_for(mutant.name)
-    own = [r for r in results if r.item == mutant.target]
-    assert any(not r.passed for r in own), f"{mutant.name} passed every test of {mutant.target}"
-    assert any(mutant.hint in r.hint or mutant.hint in r.message for r in own if not r.passed), \
-        f"{mutant.name}'s hint is not in the feedback:\n{describe_failures(own)}"
-    others = [r for r in results if r.item != mutant.target]
-    assert all(r.passed for r in others), f"{mutant.name} cost points elsewhere:\n{describe_failures(others)}"
-
-
-@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=[v.name for v in ALTERNATIVES])
-def test_alternative_passes_every_test(alternative):
-    results, _ = results_for(alternative.name)
-    assert all(r.passed for r in results), describe_failures(results)
 
 
 # ------------------------------------------------------------------------------ random programs
@@ -431,7 +323,7 @@ def test_check_gradient_reference_restores_x_and_handles_zero_gradients():
 
 def test_reference_has_no_call_between_graded_functions():
     tree = ast.parse((REPO / "solutions" / "backprop.py").read_text())
-    graded = set(POINTS)
+    graded = set(points("backprop"))
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             called = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - {node.name}

@@ -1,142 +1,32 @@
-"""The initialization assignment's hidden suite grades right (in-process, no kernel).
+"""The initialization assignment's hidden suite grades right (in-process, no kernel): what only
+this assignment needs. The checks every assignment gets (reference, points, mutants, alternatives,
+demo mistakes, the budget of calls) are in tests/test_hidden_suites.py.
 
-- the reference passes every hidden test, in a few dozen calls;
-- every known mutant fails a test of its own item, with its hint in the feedback, and costs no
-  other item any points;
-- every known alternative passes every test;
-- the points per item are those of the notebook's grade cells;
+- the demo's first mistake (the one its attacker makes) is kaiming_normal_fan_out;
 - the references agree with PyTorch (calculate_gain over every name, the initializers' bounds and
   standard deviations in PyTorch's weight layout, the two-layer net's gradients by autograd) and
   with finite differences;
 - the statistical tests pass a correct answer under other random draws (SEED_OFFSET varied), and
   their bounds keep the false-failure probabilities they state.
 """
-import functools
 import math
 
 import numpy as np
 import pytest
 import torch
 
-from autograder.boundary import LocalTransport, Student
-from autograder.suite import run_suite, suite_items
-from autograder.suites.initialization import variants as variants_module
-from autograder.suites.initialization.variants import V
 from coursekit.gradcheck import numerical_gradient, relative_error
+from hidden_suite import (alternatives, demo_mistakes, hidden_module, hidden_tests, namespace_with,
+                          reference_namespace, results_for, run_directly)
 from solutions import initialization as ref
 
-POINTS = {"two_layer_grads": 3, "zeros_init": 1, "constant_init": 1, "small_random_init": 1,
-          "calculate_gain": 1, "xavier_uniform": 2, "xavier_normal": 1, "kaiming_uniform": 2,
-          "kaiming_normal": 2, "lecun_normal": 1}
 RANDOM_ITEMS = ("small_random_init", "xavier_uniform", "xavier_normal", "kaiming_uniform",
                 "kaiming_normal", "lecun_normal")
+ALTERNATIVES = alternatives("initialization")
 
 
-def reference_namespace():
-    """What a notebook with every reference answer defines (plus np)."""
-    namespace = {k: v for k, v in vars(ref).items() if not k.startswith("__")}
-    namespace["np"] = np
-    return namespace
-
-
-def namespace_with(variant):
-    """The reference notebook with one answer replaced by `variant`, pasted as notebook code."""
-    namespace = reference_namespace()
-    exec(compile(variant.source(), f"<{variant.name}>", "exec"), namespace)
-    return namespace
-
-
-class CountingTransport(LocalTransport):
-    def __init__(self, namespace):
-        super().__init__(namespace)
-        self.calls = 0
-
-    def request(self, text, what):
-        self.calls += 1
-        return super().request(text, what)
-
-
-@functools.lru_cache(maxsize=None)
-def results_for(name):
-    """Hidden-suite results for the reference (name None) or the variant called `name`."""
-    if name is None:
-        namespace = reference_namespace()
-    else:
-        namespace = namespace_with(next(v for v in V.all if v.name == name))
-    return run_suite("initialization", LocalTransport(namespace))
-
-
-def points_by_item(results):
-    """All or nothing per item, as the pipeline scores."""
-    items = {r.item for r in results}
-    return {i: POINTS[i] if all(r.passed for r in results if r.item == i) else 0 for i in items}
-
-
-def describe_failures(results):
-    return "\n".join(f"{r.test} [{r.kind}]: {r.message} | hint: {r.hint}"
-                     for r in results if not r.passed)
-
-
-# ------------------------------------------------------------------------------ reference, points
-
-def test_reference_passes_every_hidden_test():
-    results = results_for(None)
-    assert results and all(r.passed for r in results), describe_failures(results)
-    assert points_by_item(results) == POINTS
-
-
-def test_reference_run_makes_few_calls():
-    # Each call into the sandbox costs ~10-15 ms: the whole suite must stay well under 2 s of calls.
-    transport = CountingTransport(reference_namespace())
-    results = run_suite("initialization", transport)
-    assert all(r.passed for r in results)
-    assert transport.calls <= 100, transport.calls
-
-
-def test_points_per_item():
-    assert suite_items("initialization") == POINTS
-    assert sum(POINTS.values()) == 15
-
-
-def test_every_item_has_mutants_and_alternatives():
-    for item in POINTS:
-        assert len(V.mutants_of(item)) >= 3, item
-        assert len(V.alternatives_of(item)) >= 1, item
-    assert {v.target for v in V.all} == set(POINTS)
-    names = [v.name for v in V.all]
-    assert len(names) == len(set(names))
-
-
-def test_demo_mistakes_are_three_mutants_of_three_items():
-    mistakes = variants_module.DEMO_MISTAKES
-    by_name = {v.name: v for v in V.all}
-    assert len(mistakes) == 3 and all(by_name[m].kind == "mutant" for m in mistakes)
-    assert len({by_name[m].target for m in mistakes}) == 3
-    assert mistakes[0] == "kaiming_normal_fan_out"
-
-
-# ------------------------------------------------------------------------------ variants
-
-MUTANTS = [v for v in V.all if v.kind == "mutant"]
-ALTERNATIVES = [v for v in V.all if v.kind == "alternative"]
-
-
-@pytest.mark.parametrize("mutant", MUTANTS, ids=[v.name for v in MUTANTS])
-def test_mutant_is_caught_with_its_hint(mutant):
-    results = results_for(mutant.name)
-    own = [r for r in results if r.item == mutant.target]
-    assert any(not r.passed for r in own), f"{mutant.name} passed every test of {mutant.target}"
-    assert any(mutant.hint in r.hint or mutant.hint in r.message for r in own if not r.passed), \
-        f"{mutant.name}'s hint is not in the feedback:\n{describe_failures(own)}"
-    others = [r for r in results if r.item != mutant.target]
-    assert all(r.passed for r in others), \
-        f"{mutant.name} cost points elsewhere:\n{describe_failures(others)}"
-
-
-@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=[v.name for v in ALTERNATIVES])
-def test_alternative_passes_every_test(alternative):
-    results = results_for(alternative.name)
-    assert all(r.passed for r in results), describe_failures(results)
+def test_the_demos_first_mistake_is_kaiming_normal_fan_out():
+    assert demo_mistakes("initialization")[0] == "kaiming_normal_fan_out"
 
 
 # ------------------------------------------------------------------------------ PyTorch
@@ -297,24 +187,9 @@ def test_symmetric_units_stay_identical_under_gradient_descent():
 
 # ------------------------------------------------------------------------------ false failures
 
-def _hidden_module():
-    from autograder.suites.initialization import test_initialization
-    return test_initialization
-
-
-def _random_item_tests(module, items=RANDOM_ITEMS):
-    tests = []
-    for name, fn in vars(module).items():
-        marks = getattr(fn, "pytestmark", [])
-        if name.startswith("test_") and any(m.name == "graded" and m.kwargs["item"] in items
-                                            for m in marks):
-            tests.append(fn)
-    return tests
-
-
 def test_false_failure_check_covers_every_random_test():
-    assert {fn.__name__ for fn in _random_item_tests(_hidden_module())} == {
-        r.test for r in results_for(None) if r.item in RANDOM_ITEMS}
+    assert {fn.__name__ for fn in hidden_tests("initialization", RANDOM_ITEMS)} == {
+        r.test for r in results_for("initialization", None)[0] if r.item in RANDOM_ITEMS}
 
 
 @pytest.mark.parametrize("offset", range(1, 13))
@@ -322,14 +197,12 @@ def test_statistical_tests_pass_correct_answers_under_other_draws(offset, monkey
     # The stated false-failure probabilities are at most 1e-9 per check, so 12 offsets x (reference
     # and every alternative) must all pass; a failure here means a bound is wrong.
     # (Each alternative answers its own item; the other items are the reference's.)
-    module = _hidden_module()
-    monkeypatch.setattr(module, "SEED_OFFSET", offset)
-    runs = [(reference_namespace(), RANDOM_ITEMS)] + [
-        (namespace_with(v), (v.target,)) for v in ALTERNATIVES if v.target in RANDOM_ITEMS]
+    monkeypatch.setattr(hidden_module("initialization"), "SEED_OFFSET", offset)
+    runs = [(reference_namespace("initialization"), RANDOM_ITEMS)] + [
+        (namespace_with("initialization", v), (v.target,))
+        for v in ALTERNATIVES if v.target in RANDOM_ITEMS]
     for namespace, items in runs:
-        student = Student(LocalTransport(namespace))
-        for test in _random_item_tests(module, items):
-            test(student)  # raises GradingFailure (with the student's message) on a false failure
+        run_directly("initialization", namespace, items)
 
 
 def _chi2_cdf(x, n):
@@ -353,7 +226,7 @@ def _bisect(f, lo, hi, target):
 
 @pytest.mark.parametrize("n", [250_000, 50_000])
 def test_normal_bounds_are_exact_tail_bounds(n):
-    module = _hidden_module()
+    module = hidden_module("initialization")
     delta = module.FALSE_FAILURE
     # the mean of n standard normals: exactly N(0, 1/n)
     half = module.normal_mean_halfwidth(1.0, n, delta)
@@ -369,7 +242,7 @@ def test_normal_bounds_are_exact_tail_bounds(n):
 
 
 def test_uniform_and_shape_bounds():
-    module = _hidden_module()
+    module = hidden_module("initialization")
     n = module.N_DRAWS
     assert module.near_bound_false_failure(n) == pytest.approx(2 * (1 - 5e-4) ** n, rel=1e-9)
     assert module.kurtosis_false_failure(n) < 1e-40

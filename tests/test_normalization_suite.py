@@ -1,147 +1,34 @@
-"""The normalization assignment's hidden suite grades right (in-process, no kernel).
+"""The normalization assignment's hidden suite grades right (in-process, no kernel): what only
+this assignment needs. The checks every assignment gets (reference, points, mutants, alternatives,
+demo mistakes, the budget of calls) are in tests/test_hidden_suites.py.
 
-- the reference passes every hidden test, on the suite's inputs and on other inputs;
-- every known mutant fails a test of its own item, with its hint in the feedback, and costs no
-  other item any points;
-- every known alternative passes every test;
-- the points per item are those of the notebook's grade cells;
+- the reference and every alternative pass every hidden test on other inputs too;
 - the references agree with PyTorch (BatchNorm1d in training and eval mode, its running
   statistics over several steps, autograd gradients, LayerNorm) and with finite differences;
-- the suite stays within its budget of calls into the sandbox.
+- the visible checks pass the reference and every alternative, and fail every mutant, with a
+  message; no hint quotes the hidden suite.
 """
-import functools
-
 import numpy as np
 import pytest
 import torch
 
-from autograder.boundary import LocalTransport, Student
-from autograder.suite import run_suite, suite_items
-from autograder.suites.normalization.variants import DEMO_MISTAKES, V
 from coursekit.gradcheck import numerical_gradient_array
+from hidden_suite import (alternatives, hidden_module, mutants, namespace_with, points,
+                          reference_namespace, run_directly)
 from solutions import normalization as ref
 
-POINTS = {"zero_center": 1, "standardize": 1, "fit_pca": 2, "apply_whitening": 2,
-          "batchnorm_forward": 3, "batchnorm_backward": 3, "batchnorm_backward_alt": 2,
-          "layernorm_forward": 1, "layernorm_backward": 2}
-
-
-def reference_namespace():
-    """What a notebook with every reference answer defines (plus np)."""
-    namespace = {k: v for k, v in vars(ref).items() if not k.startswith("__")}
-    namespace["np"] = np
-    return namespace
-
-
-def namespace_with(variant):
-    """The reference notebook with one answer replaced by `variant`, pasted as notebook code."""
-    namespace = reference_namespace()
-    exec(compile(variant.source(), f"<{variant.name}>", "exec"), namespace)
-    return namespace
-
-
-@functools.lru_cache(maxsize=None)
-def results_for(name):
-    """Hidden-suite results for the reference (name None) or the variant called `name`."""
-    if name is None:
-        namespace = reference_namespace()
-    else:
-        namespace = namespace_with(next(v for v in V.all if v.name == name))
-    return run_suite("normalization", LocalTransport(namespace))
-
-
-def points_by_item(results):
-    items = {r.item for r in results}
-    return {i: POINTS[i] if all(r.passed for r in results if r.item == i) else 0 for i in items}
-
-
-def describe_failures(results):
-    return "\n".join(f"{r.test} [{r.kind}]: {r.message} | hint: {r.hint}"
-                     for r in results if not r.passed)
-
-
-# ------------------------------------------------------------------------------ grading
-
-def test_reference_passes_every_hidden_test():
-    results = results_for(None)
-    assert results and all(r.passed for r in results), describe_failures(results)
-    assert points_by_item(results) == POINTS
-
-
-def test_points_per_item():
-    assert suite_items("normalization") == POINTS
-    assert sum(POINTS.values()) == 17
-
-
-def test_every_item_has_mutants_and_alternatives():
-    for item in POINTS:
-        assert len(V.mutants_of(item)) >= 3, item
-        assert len(V.alternatives_of(item)) >= 1, item
-    assert {v.target for v in V.all} == set(POINTS)
-    names = [v.name for v in V.all]
-    assert len(names) == len(set(names))
-    assert set(DEMO_MISTAKES) <= set(names)
-    assert len({next(v.target for v in V.all if v.name == n) for n in DEMO_MISTAKES}) == 3
-
-
-MUTANTS = [v for v in V.all if v.kind == "mutant"]
-ALTERNATIVES = [v for v in V.all if v.kind == "alternative"]
-
-
-@pytest.mark.parametrize("mutant", MUTANTS, ids=[v.name for v in MUTANTS])
-def test_mutant_is_caught_with_its_hint(mutant):
-    results = results_for(mutant.name)
-    own = [r for r in results if r.item == mutant.target]
-    assert any(not r.passed for r in own), f"{mutant.name} passed every test of {mutant.target}"
-    assert any(mutant.hint in r.hint or mutant.hint in r.message for r in own if not r.passed), \
-        f"{mutant.name}'s hint is not in the feedback:\n{describe_failures(own)}"
-    others = [r for r in results if r.item != mutant.target]
-    assert all(r.passed for r in others), \
-        f"{mutant.name} cost points elsewhere:\n{describe_failures(others)}"
-
-
-@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=[v.name for v in ALTERNATIVES])
-def test_alternative_passes_every_test(alternative):
-    results = results_for(alternative.name)
-    assert all(r.passed for r in results), describe_failures(results)
-
-
-def _hidden_module():
-    from autograder.suites.normalization import test_normalization
-    return test_normalization
-
-
-def _all_tests(module):
-    return [fn for name, fn in vars(module).items() if name.startswith("test_") and callable(fn)]
+MUTANTS = mutants("normalization")
+ALTERNATIVES = alternatives("normalization")
 
 
 @pytest.mark.parametrize("offset", range(1, 13))
 def test_correct_answers_pass_on_other_inputs(offset, monkeypatch):
     # Every input is drawn from a Generator seeded with INPUT_OFFSET + a constant: other inputs
     # must not make a correct answer fail (tolerances, conditioning of the eigenvectors, ...).
-    module = _hidden_module()
-    monkeypatch.setattr(module, "INPUT_OFFSET", 1000 * offset)
-    for namespace in [reference_namespace()] + [namespace_with(v) for v in ALTERNATIVES]:
-        student = Student(LocalTransport(namespace))
-        for test in _all_tests(module):
-            test(student)  # raises GradingFailure on a false failure
-
-
-class _Counting:
-    def __init__(self, namespace):
-        self.inner, self.calls = LocalTransport(namespace), 0
-
-    def request(self, text, what):
-        self.calls += 1
-        return self.inner.request(text, what)
-
-
-def test_call_budget():
-    # each sandbox call costs ~10-15 ms: the suite must stay well under ~150 calls
-    transport = _Counting(reference_namespace())
-    results = run_suite("normalization", transport)
-    assert all(r.passed for r in results)
-    assert transport.calls <= 80, transport.calls
+    monkeypatch.setattr(hidden_module("normalization"), "INPUT_OFFSET", 1000 * offset)
+    for namespace in [reference_namespace("normalization")] + [
+            namespace_with("normalization", v) for v in ALTERNATIVES]:
+        run_directly("normalization", namespace)
 
 
 # ------------------------------------------------------------------------------ PyTorch
@@ -313,7 +200,7 @@ def _visible_check(item):
     return getattr(checks, f"check_{item}")
 
 
-@pytest.mark.parametrize("item", sorted(POINTS))
+@pytest.mark.parametrize("item", sorted(points("normalization")))
 def test_visible_check_passes_the_reference(item, capsys):
     _visible_check(item)(getattr(ref, item))
     assert "passed" in capsys.readouterr().out
@@ -321,14 +208,15 @@ def test_visible_check_passes_the_reference(item, capsys):
 
 @pytest.mark.parametrize("alternative", ALTERNATIVES, ids=[v.name for v in ALTERNATIVES])
 def test_visible_check_passes_every_alternative(alternative):
-    _visible_check(alternative.target)(namespace_with(alternative)[alternative.target])
+    namespace = namespace_with("normalization", alternative)
+    _visible_check(alternative.target)(namespace[alternative.target])
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=[v.name for v in MUTANTS])
 def test_visible_check_fails_every_mutant(mutant):
     # every known mistake (the demo's among them) is caught already in the notebook, with a message
     with pytest.raises(AssertionError, match=f"check_{mutant.target}: .+"):
-        _visible_check(mutant.target)(namespace_with(mutant)[mutant.target])
+        _visible_check(mutant.target)(namespace_with("normalization", mutant)[mutant.target])
 
 
 def test_visible_checks_use_nothing_instructors_keep():

@@ -143,3 +143,23 @@ def test_a_batch_killed_mid_way_resumes_without_redoing_work(released, notebooks
     assert _results(course, students) == _results(other, students)
     with Gradebook(course.gradebook_url) as gb:
         assert sorted(s.student_id for s in gb.find_assignment(A).submissions if s.student_id in students) == students
+
+
+def test_a_grader_failure_records_nothing_and_the_next_run_grades_it(released, notebooks, monkeypatch, capsys):
+    from autograder import cli
+
+    course, _ = released
+    submit_directly(course, A, "unlucky", notebooks["right"])
+    args = ["autograde", A, "--student", "unlucky", "--course", str(course.root)]
+    monkeypatch.setenv("COURSE_SANDBOX_PYTHON", "/bin/false")   # no kernel can start
+    assert cli.main(args) == 1
+    assert "the grader failed on 1 submission(s) (unlucky)" in capsys.readouterr().err
+    failed = course.read_result(A, "unlucky")
+    assert failed["status"] == "error" and "could not start a kernel" in failed["reason"]
+    assert not course.path("autograded", "unlucky", A).exists()
+    with Gradebook(course.gradebook_url) as gb:
+        assert "unlucky" not in [s.student.id for s in gb.assignment_submissions(A)]
+    monkeypatch.delenv("COURSE_SANDBOX_PYTHON")
+    assert cli.main(args) == 0
+    graded = course.read_result(A, "unlucky")
+    assert graded["status"] == "graded" and graded["score"] == graded["max_score"] > 0

@@ -1,14 +1,11 @@
-"""The regularization assignment's hidden suite grades right (in-process, no kernel).
+"""The regularization assignment's hidden suite grades right (in-process, no kernel): what only
+this assignment needs. The checks every assignment gets (reference, points, mutants, alternatives)
+are in tests/test_hidden_suites.py.
 
-- the reference passes every hidden test;
-- every known mutant fails a test of its own item, with its hint in the feedback, and costs no
-  other item any points;
-- every known alternative passes every test;
-- the points per item are those of the notebook's grade cells;
+- the variants other tests name exist;
 - the references agree with PyTorch where PyTorch has the concept;
 - the statistical tests pass a correct answer under other random draws (SEED_OFFSET varied).
 """
-import functools
 import math
 
 import numpy as np
@@ -16,98 +13,20 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from autograder.boundary import LocalTransport, Student
 from autograder.grading import binomial_bounds
-from autograder.suite import run_suite, suite_items
-from autograder.suites.regularization.variants import V
+from hidden_suite import (alternatives, hidden_module, hidden_tests, namespace_with,
+                          reference_namespace, results_for, run_directly, variants)
 from solutions import regularization as ref
 
-POINTS = {"l2_penalty": 1, "l1_penalty": 1, "elastic_net_penalty": 1, "dropout_forward": 2,
-          "dropout_backward": 1, "mc_dropout_predict": 2, "max_norm": 1, "clip_grad_value": 1,
-          "clip_grad_norm": 2, "EarlyStopping": 2}
 RANDOM_ITEMS = ("dropout_forward", "dropout_backward", "mc_dropout_predict")
+ALTERNATIVES = alternatives("regularization")
 
 
-def reference_namespace():
-    """What a notebook with every reference answer defines (plus np)."""
-    namespace = {k: v for k, v in vars(ref).items() if not k.startswith("__")}
-    namespace["np"] = np
-    return namespace
-
-
-def namespace_with(variant):
-    """The reference notebook with one answer replaced by `variant`, pasted as notebook code."""
-    namespace = reference_namespace()
-    exec(compile(variant.source(), f"<{variant.name}>", "exec"), namespace)
-    return namespace
-
-
-@functools.lru_cache(maxsize=None)
-def results_for(name):
-    """Hidden-suite results for the reference (name None) or the variant called `name`."""
-    if name is None:
-        namespace = reference_namespace()
-    else:
-        namespace = namespace_with(next(v for v in V.all if v.name == name))
-    return run_suite("regularization", LocalTransport(namespace))
-
-
-def points_by_item(results):
-    """All or nothing per item, as the pipeline scores."""
-    items = {r.item for r in results}
-    return {i: POINTS[i] if all(r.passed for r in results if r.item == i) else 0 for i in items}
-
-
-def describe_failures(results):
-    return "\n".join(f"{r.test} [{r.kind}]: {r.message} | hint: {r.hint}"
-                     for r in results if not r.passed)
-
-
-# ------------------------------------------------------------------------------ (a) and (d)
-
-def test_reference_passes_every_hidden_test():
-    results = results_for(None)
-    assert results and all(r.passed for r in results), describe_failures(results)
-    assert points_by_item(results) == POINTS
-
-
-def test_points_per_item():
-    assert suite_items("regularization") == POINTS
-    assert sum(POINTS.values()) == 14
-
-
-def test_every_item_has_mutants_and_alternatives():
-    for item in POINTS:
-        assert len(V.mutants_of(item)) >= 3, item
-        assert len(V.alternatives_of(item)) >= 1, item
-    assert {v.target for v in V.all} == set(POINTS)
-    names = [v.name for v in V.all]
-    assert len(names) == len(set(names))
-    assert {"dropout_no_rescale", "clip_norm_per_array", "early_stopping_keeps_last"} <= set(names)
-
-
-# ------------------------------------------------------------------------------ (b) and (c)
-
-MUTANTS = [v for v in V.all if v.kind == "mutant"]
-ALTERNATIVES = [v for v in V.all if v.kind == "alternative"]
-
-
-@pytest.mark.parametrize("mutant", MUTANTS, ids=[v.name for v in MUTANTS])
-def test_mutant_is_caught_with_its_hint(mutant):
-    results = results_for(mutant.name)
-    own = [r for r in results if r.item == mutant.target]
-    assert any(not r.passed for r in own), f"{mutant.name} passed every test of {mutant.target}"
-    assert any(mutant.hint in r.hint or mutant.hint in r.message for r in own if not r.passed), \
-        f"{mutant.name}'s hint is not in the feedback:\n{describe_failures(own)}"
-    others = [r for r in results if r.item != mutant.target]
-    assert all(r.passed for r in others), \
-        f"{mutant.name} cost points elsewhere:\n{describe_failures(others)}"
-
-
-@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=[v.name for v in ALTERNATIVES])
-def test_alternative_passes_every_test(alternative):
-    results = results_for(alternative.name)
-    assert all(r.passed for r in results), describe_failures(results)
+def test_the_variants_other_tests_name_exist():
+    # named outside this file: all three by the demo (DEMO_MISTAKES), dropout_no_rescale also by
+    # tests/adversarial and tests/test_nothing_lost
+    names = {v.name for v in variants("regularization").all}
+    assert {"dropout_no_rescale", "clip_norm_per_array", "early_stopping_keeps_last"} <= names
 
 
 # ------------------------------------------------------------------------------ (e) PyTorch
@@ -214,40 +133,20 @@ def test_dropout_matches_torch_statistics(p):
 
 # ------------------------------------------------------------------------------ (f) false failures
 
-def _hidden_module():
-    # The suite's module, as pytest imports it in run_suite (conftest registers its mark).
-    from autograder.suites.regularization import test_regularization
-    return test_regularization
-
-
-def _random_item_tests(module):
-    tests = []
-    for name, fn in vars(module).items():
-        marks = getattr(fn, "pytestmark", [])
-        if name.startswith("test_") and any(m.name == "graded" and m.kwargs["item"] in RANDOM_ITEMS
-                                            for m in marks):
-            tests.append(fn)
-    return tests
-
-
 def test_false_failure_check_covers_every_random_test():
     # the tests run under other SEED_OFFSETs below are exactly the suite's tests of random items
-    assert {fn.__name__ for fn in _random_item_tests(_hidden_module())} == {
-        r.test for r in results_for(None) if r.item in RANDOM_ITEMS}
+    assert {fn.__name__ for fn in hidden_tests("regularization", RANDOM_ITEMS)} == {
+        r.test for r in results_for("regularization", None)[0] if r.item in RANDOM_ITEMS}
 
 
 @pytest.mark.parametrize("offset", range(1, 31))
 def test_statistical_tests_pass_correct_answers_under_other_draws(offset, monkeypatch):
     # The stated false-failure probabilities are at most 1e-6 per test, so 30 offsets x (reference
     # and every alternative) must all pass; a failure here means a bound is too tight.
-    module = _hidden_module()
-    monkeypatch.setattr(module, "SEED_OFFSET", offset)
-    namespaces = [("reference", reference_namespace())] + [
-        (v.name, namespace_with(v)) for v in ALTERNATIVES if v.target in RANDOM_ITEMS]
-    for who, namespace in namespaces:
-        student = Student(LocalTransport(namespace))
-        for test in _random_item_tests(module):
-            test(student)  # raises GradingFailure (with the student's message) on a false failure
+    monkeypatch.setattr(hidden_module("regularization"), "SEED_OFFSET", offset)
+    for namespace in [reference_namespace("regularization")] + [
+            namespace_with("regularization", v) for v in ALTERNATIVES if v.target in RANDOM_ITEMS]:
+        run_directly("regularization", namespace, RANDOM_ITEMS)
 
 
 def _binomial_tail_outside(n, q, lo, hi):

@@ -179,3 +179,30 @@ def test_grading_without_root_is_announced_plainly(monkeypatch):
     summary, warnings = describe(active)
     assert "YOUR uid" in summary and "NOT isolated" in summary
     assert any("runs as YOUR user" in w for w in warnings) and any("network" in w for w in warnings)
+
+
+def test_a_kernel_that_cannot_start_says_why_and_is_the_grader_s_fault(monkeypatch):
+    from autograder.sandbox import KernelGone
+    from autograder.session import START_ATTEMPTS, SandboxUnavailable
+
+    monkeypatch.setenv("COURSE_SANDBOX_PYTHON", "/bin/false")
+    with Sandbox("s.ipynb", "{}") as sb:
+        with pytest.raises(KernelGone, match="did not start: the kernel exited with code 1"):
+            sb.start()
+    with Session(_nb("x = 1"), "s.ipynb") as session:
+        with pytest.raises(SandboxUnavailable, match=f"exited with code 1 \\({START_ATTEMPTS} attempts\\)"):
+            session.run_notebook()
+
+
+def test_a_kernel_the_student_stops_from_restarting_fails_only_the_calls():
+    # sitecustomize.py in the working directory runs at every interpreter start: here it ends it.
+    nb = _nb("import os\ndef ok():\n    return 1\ndef die():\n    os._exit(0)",
+             "open('sitecustomize.py', 'w').write('import os\\nos._exit(5)\\n')")
+    with Session(nb, "s.ipynb", Policy(call_timeout=5)) as session:
+        session.run_notebook()
+        student = Student(session)
+        assert student.ok() == 1
+        with pytest.raises(StudentError, match="ended the notebook's kernel"):
+            student.die()
+        with pytest.raises(StudentError, match="could not be restarted"):
+            student.ok()

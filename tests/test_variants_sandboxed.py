@@ -47,7 +47,7 @@ def graded(released, assignment):
 @pytest.mark.parametrize("assignment, variant", CASES, ids=[f"{a}:{v.kind}:{v.name}" for a, v in CASES])
 def test_variant_is_graded_as_it_should_be(released, assignment, variant):
     r = graded(released, assignment)[variant.name]
-    assert r["status"] == "graded"
+    assert r["status"] == "graded", r["reason"]
     entry = r["items"][variant.target]
     if variant.kind == "mutant":
         assert entry["score"] == 0, "the suite passed a known-wrong version"

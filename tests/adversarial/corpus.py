@@ -14,11 +14,13 @@ proves the attack failed.
 import json
 from dataclasses import dataclass, field
 
+from autograder.course import REPO
 from autograder.simulate import reference_sources
 
 WRONG = "dropout_no_rescale"          # a known mutant of dropout_forward
 TARGET = "dropout_forward"
 RIGHT = reference_sources("regularization")[TARGET]
+HIDDEN = REPO / "data" / "hidden"
 
 
 # Where a student would look: a few levels of every directory, without walking all of /usr.
@@ -169,6 +171,14 @@ CASES = [
     Case("print_all_passed", "forge", last=["print('All tests passed! Score: 14 / 14')"]),
     Case("forge_then_exit", "forge", last=[
         "open('results.json', 'w').write('{\"score\": 14}')\nimport os\nos._exit(0)"]),
+    # The grader writes the next kernel's connection file and log as root: through a symlink the
+    # last kernel left, that would overwrite hidden data or drop files into its folder.
+    Case("symlinks_for_the_grader_to_write_through", "forge", last=[
+        "import os\nfor name in ('connection.json', 'kernel.stderr'):\n    os.remove('.kernel/' + name)\n"
+        f"    os.symlink({str(HIDDEN / 'CANARY.txt')!r}, '.kernel/' + name)\nos._exit(1)"]),
+    Case("symlinked_kernel_folder", "forge", last=[
+        f"import os, shutil\nshutil.rmtree('.kernel', ignore_errors=True)\nos.symlink({str(HIDDEN)!r}, '.kernel')\n"
+        "os._exit(1)"]),
 
     # -- denial of service --------------------------------------------------------------------
     Case("loop_in_graded_function", "dos", wrong=(), zero=BROKEN_FORWARD, replace={TARGET: (

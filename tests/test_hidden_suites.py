@@ -1,0 +1,89 @@
+"""Every assignment's hidden suite grades right (in-process, no kernel): the checks that are the
+same for every assignment.
+
+- the reference passes every hidden test and gets every item's points;
+- the points per item are those of the notebook's grade cells, and add up to the total;
+- every item has mutants and alternatives, and the demo's mistakes are mutants of three items;
+- every known mutant fails a test of its own item, with its hint in the feedback, and costs no
+  other item any points;
+- every known alternative passes every test;
+- the reference run stays within its budget of calls into the sandbox.
+What only one assignment needs (PyTorch cross-checks, finite differences, false-failure checks,
+visible checks, ...) is in tests/test_<assignment>_suite.py; the helpers are in
+tests/hidden_suite.py.
+"""
+import pytest
+
+from autograder.suite import suite_items
+from conftest import assignments
+from hidden_suite import (alternatives, demo_mistakes, describe_failures, mutants, points,
+                          points_by_item, results_for, variants)
+
+TOTALS = {"activations": 27, "backprop": 24, "initialization": 15, "normalization": 17,
+          "regularization": 14}
+# Each call into a sandboxed kernel costs ~10-15 ms: these keep a whole submission near 2 s.
+CALL_BUDGETS = {"activations": 160, "backprop": 150, "initialization": 100, "normalization": 80,
+                "regularization": 150}
+
+MUTANTS = [pytest.param(a, v, id=f"{a}:{v.name}") for a in assignments() for v in mutants(a)]
+ALTERNATIVES = [pytest.param(a, v, id=f"{a}:{v.name}")
+                for a in assignments() for v in alternatives(a)]
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_reference_passes_every_hidden_test(assignment):
+    results, _ = results_for(assignment, None)
+    assert results and all(r.passed for r in results), describe_failures(results)
+    assert points_by_item(assignment, results) == points(assignment)
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_points_per_item(assignment):
+    assert suite_items(assignment) == points(assignment)
+    assert sum(points(assignment).values()) == TOTALS[assignment]
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_every_item_has_mutants_and_alternatives(assignment):
+    V = variants(assignment)
+    for item in points(assignment):
+        assert len(V.mutants_of(item)) >= 3, item
+        assert len(V.alternatives_of(item)) >= 1, item
+    assert {v.target for v in V.all} == set(points(assignment))
+    names = [v.name for v in V.all]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_demo_mistakes_are_three_mutants_of_three_items(assignment):
+    # every assignment needs them: `course demo` (and tests/test_lifecycle.py) submit them
+    by_name = {v.name: v for v in variants(assignment).all}
+    mistakes = demo_mistakes(assignment)
+    assert set(mistakes) <= set(by_name), set(mistakes) - set(by_name)
+    assert len(mistakes) == 3 and all(by_name[m].kind == "mutant" for m in mistakes)
+    assert len({by_name[m].target for m in mistakes}) == 3
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_the_reference_run_stays_within_the_call_budget(assignment):
+    results, calls = results_for(assignment, None)
+    assert results and all(r.passed for r in results), describe_failures(results)
+    assert calls <= CALL_BUDGETS[assignment], f"the suite makes {calls} calls into the sandbox"
+
+
+@pytest.mark.parametrize("assignment,mutant", MUTANTS)
+def test_mutant_is_caught_with_its_hint(assignment, mutant):
+    results, _ = results_for(assignment, mutant.name)
+    own = [r for r in results if r.item == mutant.target]
+    assert any(not r.passed for r in own), f"{mutant.name} passed every test of {mutant.target}"
+    assert any(mutant.hint in r.hint or mutant.hint in r.message for r in own if not r.passed), \
+        f"{mutant.name}'s hint is not in the feedback:\n{describe_failures(own)}"
+    others = [r for r in results if r.item != mutant.target]
+    assert all(r.passed for r in others), \
+        f"{mutant.name} cost points elsewhere:\n{describe_failures(others)}"
+
+
+@pytest.mark.parametrize("assignment,alternative", ALTERNATIVES)
+def test_alternative_passes_every_test(assignment, alternative):
+    results, _ = results_for(assignment, alternative.name)
+    assert all(r.passed for r in results), describe_failures(results)
