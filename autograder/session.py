@@ -77,7 +77,7 @@ class Session:
         if self.started:
             self.sandbox.start()
             return
-        for attempt in range(START_ATTEMPTS):
+        for _ in range(START_ATTEMPTS):
             try:
                 self.sandbox.start()
                 self.started = True
