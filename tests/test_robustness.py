@@ -42,7 +42,7 @@ def batch(released):
     submit_directly(course, assignment, "warns", noisy)
     submit_directly(course, assignment, "good-after", good)
     results = commands.autograde(course, assignment, workers=2, progress=False,
-                                 policy=Policy(cell_timeout=3, call_timeout=10))
+                                 policy=Policy(cell_timeout=10, call_timeout=10))
     return course, assignment, results
 
 
