@@ -129,31 +129,35 @@ def expect_reference(student, target, reference, *args, mutants=(), rtol=RTOL, a
     matches one, its hint goes into the feedback. Returns the student's value.
     """
     got = student.call(target, *args, **kwargs)
-    expected = reference(*_copy(args), **_copy(kwargs))
+    expected = reference(*copied(args), **copied(kwargs))
     why = mismatch(got, expected, rtol, atol, what or f"the result of {target}")
     if why:
         fail(why, diagnose(got, mutants, args, kwargs, rtol, atol))
     return got
 
 
-def diagnose(got, mutants, args, kwargs, rtol=RTOL, atol=ATOL):
-    """The hint of the first known mutant whose output equals `got` on these inputs, if any."""
+def diagnose(got, mutants, args, kwargs, rtol=RTOL, atol=ATOL, part=None):
+    """The hint of the first known mutant whose output (or `part` of it, e.g. lambda r: r[0])
+    equals `got` on these inputs, if any."""
     for m in mutants:
         try:
-            if mismatch(got, m.fn(*_copy(args), **_copy(kwargs)), rtol, atol) is None:
+            out = m.fn(*copied(args), **copied(kwargs))
+            if mismatch(got, part(out) if part else out, rtol, atol) is None:
                 return m.hint
         except Exception:  # a mutant that cannot run on these inputs simply does not match
             continue
     return None
 
 
-def _copy(v):
+def copied(v):
+    """`v` with every array in it (in lists, tuples and dicts too) copied: so that a reference or
+    a mutant run here cannot change the inputs of the next call."""
     if isinstance(v, np.ndarray):
         return v.copy()
     if isinstance(v, (list, tuple)):
-        return type(v)(_copy(x) for x in v)
+        return type(v)(copied(x) for x in v)
     if isinstance(v, dict):
-        return {k: _copy(x) for k, x in v.items()}
+        return {k: copied(x) for k, x in v.items()}
     return v
 
 

@@ -206,3 +206,16 @@ def test_a_kernel_the_student_stops_from_restarting_fails_only_the_calls():
             student.die()
         with pytest.raises(StudentError, match="could not be restarted"):
             student.ok()
+
+
+def test_a_slow_kernel_start_costs_the_submission_none_of_its_time(monkeypatch):
+    start = Sandbox.start
+
+    def slow_start(self):   # a loaded machine: the kernel takes longer to start than the whole budget
+        start(self)
+        time.sleep(2.5)
+
+    monkeypatch.setattr(Sandbox, "start", slow_start)
+    with Session(_nb("def f(x):\n    return x + 1"), "s.ipynb", Policy(submission_timeout=2)) as session:
+        session.run_notebook()
+        assert session.cell_report() == [] and Student(session).f(1) == 2

@@ -18,7 +18,7 @@ against PyTorch's autograd in the project's tests (tests/test_activations_suite.
 """
 import numpy as np
 
-from autograder.grading import ATOL, RTOL, Handle, describe, fail, graded, mismatch
+from autograder.grading import ATOL, RTOL, Handle, copied, describe, fail, graded, mismatch
 from autograder.suites.activations.variants import V
 from solutions import activations as ref
 
@@ -93,18 +93,10 @@ def _given(x, extra=""):
 
 # ------------------------------------------------------------------------------ comparing
 
-def _copy(v):
-    if isinstance(v, np.ndarray):
-        return v.copy()
-    if isinstance(v, (list, tuple)):
-        return type(v)(_copy(u) for u in v)
-    return v
-
-
 def _run_here(fn, *args):
     """Run a reference or a known mutant here, silently (mutants may overflow)."""
     with np.errstate(all="ignore"):
-        return fn(*_copy(args))
+        return fn(*copied(args))
 
 
 def _same(got, expected):

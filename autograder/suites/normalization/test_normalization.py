@@ -17,7 +17,7 @@ test can see whether an answer includes it, and none pretends to.
 """
 import numpy as np
 
-from autograder.grading import expect_close, expect_reference, fail, graded, mismatch
+from autograder.grading import copied, diagnose, expect_close, expect_reference, fail, graded, mismatch
 from autograder.suites.normalization.variants import V
 from solutions import normalization as ref
 
@@ -34,30 +34,8 @@ def _inputs(seed):
     return np.random.default_rng(1000 + INPUT_OFFSET + seed)
 
 
-def _copy(v):
-    if isinstance(v, np.ndarray):
-        return v.copy()
-    if isinstance(v, (list, tuple)):
-        return type(v)(_copy(x) for x in v)
-    if isinstance(v, dict):
-        return {k: _copy(x) for k, x in v.items()}
-    return v
-
-
 def _kwargs_text(kwargs):
     return "".join(f", {k}={v!r}" for k, v in kwargs.items())
-
-
-def _hint_for(item, got, part, args, kwargs=None):
-    """The hint of the first known mutant of `item` whose output, reduced by `part`, matches `got`
-    on these inputs (or None)."""
-    for m in V.mutants_of(item):
-        try:
-            if mismatch(got, part(m.fn(*_copy(args), **_copy(kwargs or {})))) is None:
-                return m.hint
-        except Exception:  # a mutant that cannot run on these inputs does not match
-            continue
-    return None
 
 
 def _tuple_result(result, n, call, names):
@@ -173,7 +151,7 @@ def test_fit_pca(student):
         expected = ref.fit_pca(X)
         expect_close(got["mean"], expected["mean"], f"{call}['mean']")
         expect_close(got["S"], expected["S"], f"{call}['S'] (the eigenvalues, in decreasing order)",
-                     hint=_hint_for("fit_pca", got["S"], lambda r: r["S"], (X,)))
+                     hint=diagnose(got["S"], V.mutants_of("fit_pca"), (X,), {}, part=lambda r: r["S"]))
         U = got["U"]
         # any sign of each eigenvector is right: check what defines them, not one sign
         if np.max(np.abs(U.T @ U - np.eye(D))) > 1e-8:
@@ -247,7 +225,7 @@ def test_apply_whitening_zca_is_symmetric(student):
              "W = U @ diag(1 / sqrt(S + eps)) @ U.T (it rotates into the principal directions, "
              "scales, and rotates back). Applied to the rows mean + e_i (which give the rows of "
              "W), your kind='zca' gave a matrix that is not symmetric.",
-             _hint_for("apply_whitening", W, lambda r: r, (X, stats), {"kind": "zca"}))
+             diagnose(W, V.mutants_of("apply_whitening"), (X, stats), {"kind": "zca"}))
 
 
 # ------------------------------------------------------------------------------ batchnorm_forward
@@ -278,11 +256,11 @@ def _bn_call(student, args, kwargs):
 
 
 def _expect_bn_part(student_result, call, i, args, kwargs, what=None):
-    expected = ref.batchnorm_forward(*_copy(args), **kwargs)[i]
+    expected = ref.batchnorm_forward(*copied(args), **kwargs)[i]
     got = student_result[i]
     why = mismatch(got, expected, path=what or f"{_BN_NAMES[i]} from {call}")
     if why:
-        fail(why, _hint_for("batchnorm_forward", got, lambda r: r[i], args, kwargs))
+        fail(why, diagnose(got, V.mutants_of("batchnorm_forward"), args, kwargs, part=lambda r: r[i]))
 
 
 @graded("batchnorm_forward")
@@ -396,7 +374,7 @@ def _expect_numerical(student, item, dout, cache, beta, f, name):
     if why:
         fail(f"{why}. Here the result was compared with centred finite differences "
              f"(f(v + h) - f(v - h)) / 2h, h = 1e-5, of sum({name}(x, gamma, beta) * dout) for x "
-             f"of shape {x.shape}.", _hint_for(item, got, lambda r: r, (dout, cache)))
+             f"of shape {x.shape}.", diagnose(got, V.mutants_of(item), (dout, cache), {}))
 
 
 def _bn_train(x, gamma, beta):
@@ -451,10 +429,11 @@ def test_layernorm_forward(student):
         for i, what in [(0, f"out from {call}"),
                         (1, f"the cache (x, x_hat, mu, var, gamma, eps) from {call}, with mu and "
                             f"var of shape ({N}, 1)")]:
-            expected = ref.layernorm_forward(*_copy(args), **kwargs)[i]
+            expected = ref.layernorm_forward(*copied(args), **kwargs)[i]
             why = mismatch(result[i], expected, path=what)
             if why:
-                fail(why, _hint_for("layernorm_forward", result[i], lambda r: r[i], args, kwargs))
+                fail(why, diagnose(result[i], V.mutants_of("layernorm_forward"), args, kwargs,
+                                   part=lambda r: r[i]))
 
 
 @graded("layernorm_backward")
