@@ -13,6 +13,10 @@ import numpy as np
 import pytest
 import torch
 
+from autograder.suites.optimization import test_optimization as suite
+from autograder.suites.optimization import variants as variants_module
+from hidden_suite import (alternatives, hidden_tests, namespace_with, provided_cells,
+                          reference_namespace, results_for, run_directly, variants)
 from solutions import optimization as ref
 
 STEPS = 50
@@ -116,3 +120,52 @@ def test_conventions_examples():
     assert [ref.step_lr(e, 1.0, 3, 0.5) for e in range(6)] == [1, 1, 1, 0.5, 0.5, 0.5]
     np.testing.assert_allclose([ref.cosine_annealing_lr(e, 1.0, 10, 0.01) for e in range(3)],
                                [1, 0.975773, 0.905463], atol=1e-6)
+
+
+# ------------------------------------------------------------------------------ the suite itself
+
+def test_the_notebook_holds_the_suites_helpers():
+    assert provided_cells("optimization")["provided_runners"] == suite.HELPERS.strip("\n")
+
+
+def test_the_variants_other_tests_name_exist():
+    names = {v.name for v in variants("optimization").all}
+    assert set(variants_module.DEMO_MISTAKES) <= names
+
+
+LOOP_CASES = [(23, 5), (24, 4), (17, 1), (19, 32)]   # (N, batch_size) of the loop's tests
+
+
+def test_loop_cases_are_those_the_false_failure_bound_covers(monkeypatch):
+    # the sizes every test of the loop shuffles at (the same-seed test uses N=23 with batches of 5)
+    calls = []
+    monkeypatch.setattr(suite, "_expect_loop",
+                        lambda student, n, epochs, batch_size, *rest: calls.append((n, batch_size)))
+    suite.test_train_loop_epochs_batches_and_updates(None)
+    suite.test_train_loop_one_batch_per_step_and_large_batches(None)
+    assert sorted(calls) == sorted(LOOP_CASES)
+
+
+@pytest.mark.parametrize("n,b", LOOP_CASES)
+def test_shuffle_checks_false_failure_probability(n, b):
+    # _check_shuffles' docstring: an epoch repeats epoch 0's batches with probability
+    # (b!)^(n // b) (n % b)! / n! (below 5e-14), its order with probability 1 / n! (below 3e-15)
+    same_order = 1 / math.factorial(n)
+    assert same_order < 3e-15
+    if 1 < b < n:
+        same_batches = math.factorial(b) ** (n // b) * math.factorial(n % b) / math.factorial(n)
+        assert same_batches < 5e-14
+
+
+def test_false_failure_check_covers_every_random_test():
+    assert {fn.__name__ for fn in hidden_tests("optimization", ["train_loop"])} == {
+        r.test for r in results_for("optimization", None)[0] if r.item == "train_loop"}
+
+
+@pytest.mark.parametrize("offset", range(1, 31))
+def test_loop_checks_pass_correct_answers_under_other_draws(offset, monkeypatch):
+    monkeypatch.setattr(suite, "SEED_OFFSET", offset)
+    for namespace in [reference_namespace("optimization")] + [
+            namespace_with("optimization", v) for v in alternatives("optimization")
+            if v.target == "train_loop"]:
+        run_directly("optimization", namespace, ["train_loop"])

@@ -155,9 +155,11 @@ def _options_text(options):
 # ------------------------------------------------------------------------------ update rules
 
 STEPS = 25
-SHAPES = [(7,), (2, 3)]
-# per-coordinate sizes of the gradients of the first parameter: 1e-12 and 0 are far below every
-# eps (AdaGrad's is 1e-10), so sqrt(v) + eps and sqrt(v + eps) differ there by orders of magnitude
+# Two parameters of the same shape, so that a rule that keeps its moments anywhere but in the state
+# it is given mixes them up (rather than failing to broadcast).
+SHAPES = [(2, 7), (2, 7)]
+# per-column sizes of the gradients of the first parameter: 1e-12 and 0 are far below every eps
+# (AdaGrad's is 1e-10), so sqrt(v) + eps and sqrt(v + eps) differ there by orders of magnitude
 SCALES = np.array([1e-12, 1e-9, 1e-4, 1.0, 30.0, 0.0, 1e-6])
 
 
@@ -176,8 +178,8 @@ def _rule_case(seed):
 def _expect_trace(student, rule, options, seed=0, lrs=None):
     params, grads = _rule_case(seed)
     args = (rule, params, grads, options, lrs)
-    setting = (f"Running {rule} for {STEPS} steps on two parameters (shapes {SHAPES[0]} and "
-               f"{SHAPES[1]}, updated in turn) with {_options_text(options)}"
+    setting = (f"Running {rule} for {STEPS} steps on two parameters of shape {SHAPES[0]}, "
+               f"updated in turn, with {_options_text(options)}"
                + (f" and a learning rate changing at every step ({lrs[0]:g}, {lrs[1]:g}, ...)"
                   if lrs is not None else ""))
     got = student.call("run_rule", *args)
@@ -389,18 +391,21 @@ def _check_shuffles(batches, n, epochs, batch_size, setting):
                  f"twice, some never): each epoch is one pass over a shuffled copy of the data.",
                  V.hint("loop_samples_with_replacement"))
     orders = [[i for b in bs for i in b] for bs in epoch_batches]
-    if orders[0] == list(range(n)):
-        fail(f"{setting}: epoch 0 took the examples in their original order: the data should be "
-             f"shuffled every epoch, with rng.", V.hint("loop_no_shuffle"))
+    unshuffled = orders[0] == list(range(n))
     partitions = [sorted(tuple(sorted(b)) for b in bs) for bs in epoch_batches]
     fixed_partition = batch_size == 1 or batch_size >= n   # only the order can change
     for e in range(1, epochs):
         if orders[e] == orders[0]:
-            fail(f"{setting}: epochs 0 and {e} took the examples in the same order: draw a new "
-                 f"shuffle at the start of every epoch.", V.hint("loop_shuffles_once"))
+            fail(f"{setting}: epochs 0 and {e} took the examples in the same order"
+                 + (", their original one" if unshuffled else "") + ": draw a new shuffle at the "
+                 f"start of every epoch, with rng.",
+                 V.hint("loop_no_shuffle") if unshuffled else V.hint("loop_shuffles_once"))
         if partitions[e] == partitions[0] and not fixed_partition:
             fail(f"{setting}: epochs 0 and {e} had the same batches (in another order): shuffle "
                  f"the examples, not only the order of fixed batches.", V.hint("loop_shuffles_batches"))
+    if unshuffled:
+        fail(f"{setting}: epoch 0 took the examples in their original order: the data should be "
+             f"shuffled every epoch, with rng.", V.hint("loop_no_shuffle"))
 
 
 def _replay(X, y, params, epochs, batch_size, rates, batches):
