@@ -75,57 +75,25 @@ V.edit_mutant("train_loop", "loop_fixed_seed",
                                                                  "np.random.default_rng(epoch)):"})
 
 
-@V.mutant("train_loop", hint="The examples are taken in their original order: without a shuffle, "
-                             "every epoch sees the same batches, in the same order.")
-def loop_no_shuffle(params, loss_and_grads, X, y, update, lr_at, epochs, batch_size, rng):
-    params = dict(params)
-    states = {name: {} for name in params}
-    losses = []
-    for epoch in range(epochs):
-        lr = lr_at(epoch)
-        for start in range(0, len(X), batch_size):
-            loss, grads = loss_and_grads(params, X[start:start + batch_size], y[start:start + batch_size])
-            losses.append(float(loss))
-            for name in params:
-                params[name], states[name] = update(params[name], grads[name], states[name], lr=lr)
-    return params, losses
-
-
-@V.mutant("train_loop", hint="Each batch is drawn at random with replacement, so within an epoch "
-                             "some examples come twice and others never: shuffle, then cut the "
-                             "shuffled data into batches.")
-def loop_samples_with_replacement(params, loss_and_grads, X, y, update, lr_at, epochs, batch_size, rng):
-    params = dict(params)
-    states = {name: {} for name in params}
-    losses = []
-    for epoch in range(epochs):
-        lr = lr_at(epoch)
-        for start in range(0, len(X), batch_size):
-            idx = rng.integers(0, len(X), size=min(batch_size, len(X) - start))
-            loss, grads = loss_and_grads(params, X[idx], y[idx])
-            losses.append(float(loss))
-            for name in params:
-                params[name], states[name] = update(params[name], grads[name], states[name], lr=lr)
-    return params, losses
-
-
-@V.mutant("train_loop", hint="Only the order of the batches is shuffled: each batch always holds "
-                             "the same examples. Shuffle the examples themselves, then cut them "
-                             "into batches.")
-def loop_shuffles_batches(params, loss_and_grads, X, y, update, lr_at, epochs, batch_size, rng):
-    params = dict(params)
-    states = {name: {} for name in params}
-    losses = []
-    full = np.arange(0, len(X) - len(X) % batch_size, batch_size)   # the smaller batch stays last
-    rest = [len(full) * batch_size] if len(X) % batch_size else []
-    for epoch in range(epochs):
-        lr = lr_at(epoch)
-        for start in list(rng.permutation(full)) + rest:
-            loss, grads = loss_and_grads(params, X[start:start + batch_size], y[start:start + batch_size])
-            losses.append(float(loss))
-            for name in params:
-                params[name], states[name] = update(params[name], grads[name], states[name], lr=lr)
-    return params, losses
+# the three below replace the helper's batches by batches of their own
+BATCHES = "for X_batch, y_batch in minibatches(X, y, batch_size, rng):"
+V.edit_mutant("train_loop", "loop_no_shuffle",
+              hint="The examples are taken in their original order: without a shuffle, every epoch "
+                   "sees the same batches, in the same order.",
+              replace={BATCHES: "for start in range(0, len(X), batch_size):\n"
+                                "            X_batch, y_batch = X[start:start + batch_size], y[start:start + batch_size]"})
+V.edit_mutant("train_loop", "loop_samples_with_replacement",
+              hint="Each batch is drawn at random with replacement, so within an epoch some examples "
+                   "come twice and others never: shuffle, then cut the shuffled data into batches.",
+              replace={BATCHES: "for start in range(0, len(X), batch_size):\n"
+                                "            idx = rng.integers(0, len(X), size=min(batch_size, len(X) - start))\n"
+                                "            X_batch, y_batch = X[idx], y[idx]"})
+V.edit_mutant("train_loop", "loop_shuffles_batches",
+              hint="Only the order of the batches is shuffled: each batch always holds the same "
+                   "examples. Shuffle the examples themselves, then cut them into batches.",
+              replace={BATCHES: "full = list(rng.permutation(np.arange(0, len(X) - len(X) % batch_size, batch_size)))\n"
+                                "        for start in full + ([len(full) * batch_size] if len(X) % batch_size else []):\n"
+                                "            X_batch, y_batch = X[start:start + batch_size], y[start:start + batch_size]"})
 
 
 @V.alternative("train_loop")
@@ -363,16 +331,11 @@ V.edit_mutant("adamw_step", "adamw_no_bias_correction_m",
               replace={"\n    m_hat = m / (1 - beta1 ** t)\n": "\n    m_hat = m\n"})
 
 
-@V.alternative("adamw_step")
-def adamw_torch_order(param, grad, state, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
-    beta1, beta2 = betas
-    step = state.get("step", 0) + 1
-    param = param - lr * weight_decay * param
-    exp_avg = beta1 * state.get("exp_avg", np.zeros_like(param)) + (1 - beta1) * grad
-    exp_avg_sq = beta2 * state.get("exp_avg_sq", np.zeros_like(param)) + (1 - beta2) * np.square(grad)
-    denom = np.sqrt(exp_avg_sq) / math.sqrt(1 - beta2 ** step) + eps
-    new_param = param - (lr / (1 - beta1 ** step)) * (exp_avg / denom)
-    return new_param, {"step": step, "exp_avg": exp_avg, "exp_avg_sq": exp_avg_sq}
+V.edit_alternative("adamw_step", "adamw_torch_order",
+                   replace={"    m_hat = m / (1 - beta1 ** t)\n    v_hat = v / (1 - beta2 ** t)\n"
+                            "    new_param = decayed - lr * m_hat / (np.sqrt(v_hat) + eps)":
+                            "    denom = np.sqrt(v) / math.sqrt(1 - beta2 ** t) + eps\n"
+                            "    new_param = decayed - lr / (1 - beta1 ** t) * (m / denom)"})
 
 
 # ---------------------------------------------------------------- nadam_step
