@@ -29,7 +29,7 @@ import types
 
 import numpy as np
 
-from autograder.grading import Seed, describe, fail, graded, mismatch
+from autograder.grading import Seed, StudentError, describe, fail, graded, mismatch
 from autograder.suites.optimization.variants import V
 from solutions import optimization as ref
 
@@ -148,6 +148,15 @@ def _diagnose(got, target, helper, args, kwargs=None):
     return None
 
 
+def _call(student, helper, graded_name, *args):
+    """Call a provided helper in the sandbox; when the student's code raises, times out or crashes,
+    say so under the name of the student's function, not the helper's."""
+    try:
+        return student.call(helper, *args)
+    except StudentError as exc:
+        raise StudentError(exc.kind, exc.message.replace(helper, graded_name, 1), exc.traceback) from None
+
+
 def _options_text(options):
     return ", ".join(f"{k}={v}" for k, v in options.items()) or "the default hyper-parameters"
 
@@ -182,7 +191,7 @@ def _expect_trace(student, rule, options, seed=0, lrs=None):
                f"updated in turn, with {_options_text(options)}"
                + (f" and a learning rate changing at every step ({lrs[0]:g}, {lrs[1]:g}, ...)"
                   if lrs is not None else ""))
-    got = student.call("run_rule", *args)
+    got = _call(student, "run_rule", rule, *args)
     expected = _helpers()["run_rule"](*copy.deepcopy(args))
     if not (isinstance(got, list) and len(got) == STEPS and all(isinstance(r, list) and len(r) == 2 for r in got)):
         fail(f"{setting}: run_rule returned {describe(got)}, not a trace of {STEPS} steps.")
@@ -301,7 +310,7 @@ EPOCHS = 30
 
 def _expect_schedule(student, schedule, lr0, options):
     args = (schedule, EPOCHS, lr0, options)
-    got = student.call("run_schedule", *args)
+    got = _call(student, "run_schedule", schedule, *args)
     expected = _helpers()["run_schedule"](*args)
     setting = f"{schedule}(epoch, lr0={lr0}, {_options_text(options)}) for epochs 0 to {EPOCHS - 1}"
     if not (isinstance(got, list) and len(got) == EPOCHS):
@@ -354,7 +363,7 @@ def _loop_data(n, seed=30):
 
 def _call_loop(student, n, epochs, batch_size, seed, rates):
     X, y, params = _loop_data(n)
-    got = student.call("run_loop", X, y, params, epochs, batch_size, Seed(seed), rates)
+    got = _call(student, "run_loop", "train_loop", X, y, params, epochs, batch_size, Seed(seed), rates)
     if not (isinstance(got, (list, tuple)) and len(got) == 6):
         fail(f"train_loop could not be run: run_loop returned {describe(got)}.")
     new_params, losses, given, batches, calls, asked = got
