@@ -234,3 +234,59 @@ def _normal_quantile(q):
         else:
             hi = mid
     return lo
+
+
+# ------------------------------------------------------------------------------ statistics
+# Random functions are checked by the distribution of what they draw, never by one sequence of
+# draws. Each check below takes the false-failure probability it may have (the chance that a
+# correct sampler fails it) and is exact or conservative for it at the sample sizes the suites use.
+
+def normal_cdf(mean=0.0, std=1.0):
+    return lambda x: 0.5 * (1 + _erf((np.asarray(x) - mean) / (std * math.sqrt(2))))
+
+
+def uniform_cdf(low, high):
+    return lambda x: np.clip((np.asarray(x) - low) / (high - low), 0.0, 1.0)
+
+
+_erf = np.vectorize(math.erf, otypes=[float])
+
+
+def ks_pvalue(sample, cdf):
+    """(D, p) of the Kolmogorov-Smirnov test of `sample` against the continuous `cdf`: D is the
+    largest distance between the sample's empirical CDF and cdf, p the chance that a sample of the
+    right distribution lies as far (Kolmogorov's limit law with Stephens' correction for finite n,
+    accurate to a few percent of p for n >= 100, and in the tail that matters here)."""
+    x = np.sort(np.asarray(sample, dtype=np.float64).ravel())
+    n = x.size
+    F = cdf(x)
+    d = float(max(np.max(np.arange(1, n + 1) / n - F), np.max(F - np.arange(n) / n)))
+    lam = (math.sqrt(n) + 0.12 + 0.11 / math.sqrt(n)) * d
+    if lam < 0.2:
+        return d, 1.0
+    p = 2 * sum((-1) ** (k - 1) * math.exp(-2 * k * k * lam * lam) for k in range(1, 101))
+    return d, min(1.0, max(0.0, p))
+
+
+def expect_distribution(sample, cdf, false_failure, what, described, hint=None):
+    """Fail unless `sample` fits the distribution with CDF `cdf` (Kolmogorov-Smirnov over the whole
+    sample, failing a correct sampler with probability `false_failure`)."""
+    d, p = ks_pvalue(sample, cdf)
+    if p < false_failure:
+        fail(f"{what}: the {np.size(sample)} values drawn do not follow {described}. The largest gap "
+             f"between their cumulative distribution and that one is {d:.4f}; a correct sampler "
+             f"leaves a gap that large with probability {p:.1e}, below {false_failure:g}.", hint)
+
+
+def dispersion_bounds(counts, n, p, false_failure):
+    """(statistic, lo, hi) for counts that should be independent Binomial(n, p) draws: the statistic
+    sum((c - n p)^2) / (n p (1 - p)) is then about chi-square with len(counts) degrees of freedom.
+    Too small means the counts vary too little (an exact number kept each time, not independent
+    draws); too large, too much. Wilson-Hilferty's quantiles, widened by 10% each side, bound the
+    statistic's tails for len(counts) >= 20 and n p (1 - p) >= 5."""
+    c = np.asarray(counts, dtype=np.float64)
+    k = c.size
+    stat = float(np.sum((c - n * p) ** 2) / (n * p * (1 - p)))
+    z = _normal_quantile(1 - false_failure / 2)
+    quantile = lambda z: k * (1 - 2 / (9 * k) + z * math.sqrt(2 / (9 * k))) ** 3  # noqa: E731
+    return stat, max(0.0, quantile(-z) / 1.1), quantile(z) * 1.1
