@@ -10,6 +10,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 REPO = Path(__file__).resolve().parent.parent
 TIMINGS = []
+FIGURES = []   # (label, text): what the grading of the variants shows, printed after the run
 
 
 def assignments():
@@ -100,18 +101,30 @@ def report_time():
     return lambda label, seconds: TIMINGS.append((label, seconds))
 
 
+@pytest.fixture(scope="session")
+def report_figure():
+    """Call with (label, text): printed in the run's summary."""
+    return lambda label, text: FIGURES.append((label, text))
+
+
 def pytest_sessionfinish(session):
     # Under pytest-xdist, a worker hands its timings to the controller, which prints them all.
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["timings"] = json.dumps(TIMINGS)
+        session.config.workeroutput["figures"] = json.dumps(FIGURES)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
     TIMINGS.extend(json.loads(getattr(node, "workeroutput", {}).get("timings", "[]")))
+    FIGURES.extend(json.loads(getattr(node, "workeroutput", {}).get("figures", "[]")))
 
 
 def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("mutants and their hints")
+        for label, text in sorted(FIGURES):
+            terminalreporter.write_line(f"{label}: {text}")
     if TIMINGS:
         terminalreporter.section("timings")
         for label, seconds in sorted(TIMINGS):

@@ -154,7 +154,8 @@ def _call(student, helper, graded_name, *args):
     try:
         return student.call(helper, *args)
     except StudentError as exc:
-        raise StudentError(exc.kind, exc.message.replace(helper, graded_name, 1), exc.traceback) from None
+        raise StudentError(exc.kind, exc.message.replace(helper, graded_name, 1), exc.traceback,
+                           exc.hint) from None
 
 
 def _options_text(options):
