@@ -25,9 +25,11 @@ def pytest_configure(config):
 # Under pytest-xdist, a work unit (a "scope") runs on one worker. A module is one unit, since its
 # tests share module-wide fixtures, except those split by the first part of their test id (an
 # assignment, a batch): both workers then share the slow lifecycles and sandboxed batches.
-SPLIT = ("test_lifecycle", "test_variants_sandboxed", "test_adversarial", "test_hidden_suites")
+SPLIT = ("test_lifecycle", "test_variants_sandboxed", "test_adversarial", "test_hidden_suites",
+         "test_contracts")
 # Started first, so that no worker is left alone with a long unit at the end.
 SLOWEST_FIRST = ("test_adversarial", "test_lifecycle", "test_variants_sandboxed", "test_hidden_suites",
+                 "test_contracts",
                  "test_nothing_lost", "test_robustness", "test_sandbox", "test_check", "test_notebooks",
                  "test_cli_errors")
 
