@@ -59,9 +59,9 @@ def save_model(layers, path=MODEL_FILE):
 
 def model_bytes(layers):
     """The bytes of the model file of `layers`, unchecked (save_model checks first)."""
-    architecture = [{k: v for k, v in layer.items() if k not in ARRAYS[layer["type"]]} for layer in layers]
+    architecture = [{k: v for k, v in layer.items() if k not in ARRAYS.get(layer["type"], ())} for layer in layers]
     arrays = {f"{i}.{name}": np.asarray(layer[name], dtype=np.float64)
-              for i, layer in enumerate(layers) for name in ARRAYS[layer["type"]]}
+              for i, layer in enumerate(layers) for name in ARRAYS.get(layer["type"], ())}
     buf = io.BytesIO()
     np.savez(buf, architecture=np.array(json.dumps(architecture)), **arrays)
     return buf.getvalue()
