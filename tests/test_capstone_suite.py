@@ -181,3 +181,19 @@ def test_the_instructor_test_set_command_checks_its_input(tmp_path):
     out = _cli("test-set", str(tmp_path / "own.npz"), "--course", str(course))
     assert out.returncode == 0, out.stderr
     assert (course / "hidden" / "mnist20_test.npz").read_bytes() == (tmp_path / "own.npz").read_bytes()
+
+
+def test_collect_from_an_lms_zip_takes_the_model_file_with_the_notebook(released, tmp_path):
+    from autograder import commands
+    course, releases = released
+    notebook_bytes = (releases[A] / f"{A}.ipynb").read_bytes()
+    with zipfile.ZipFile(tmp_path / "lms.zip", "w") as zf:
+        zf.writestr("amy/capstone.ipynb", notebook_bytes)
+        zf.writestr("amy/capstone_model.npz", b"amy's model")
+        zf.writestr("bob_4711_capstone.ipynb", notebook_bytes)
+        zf.writestr("bob_4711_capstone_model.npz", b"bob's model")
+        zf.writestr("cid/capstone.ipynb", notebook_bytes)
+    assert commands.collect(course, A, tmp_path / "lms.zip") == ["amy", "bob", "cid"]
+    for student, data in [("amy", b"amy's model"), ("bob", b"bob's model")]:
+        assert course.path("submitted", student, A, MODEL_FILE).read_bytes() == data
+    assert not course.path("submitted", "cid", A, MODEL_FILE).exists()
