@@ -15,7 +15,7 @@ from autograder import suite
 from autograder.notebook import NotebookRejected, read_untrusted, restore
 from autograder.session import SandboxUnavailable, Session
 
-ENGINE_FILES = ("boundary.py", "grading.py", "suite.py", "agent/wire.py", "agent/agent.py")
+ENGINE_FILES = ("boundary.py", "grading.py", "diagnosis.py", "suite.py", "agent/wire.py", "agent/agent.py")
 SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
 
 
