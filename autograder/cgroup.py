@@ -56,7 +56,7 @@ class Cgroup:
 
     def __init__(self, name, policy):
         self.dirs = {}        # controller -> its directory for this sandbox
-        if os.geteuid() != 0:
+        if os.geteuid() != 0 or policy is None:
             return
         own, v2 = _own_paths(), _v2_controllers()
         for controller in CONTROLLERS:
@@ -128,6 +128,13 @@ def _remove(path):
             return
         except OSError:
             time.sleep(0.02)
+
+
+def remove_stale(name):
+    """Kill and remove the groups called `name` (of a grading worker that died) wherever they are."""
+    stale = Cgroup(name, policy=None)
+    stale.dirs = {str(path): path for path in ROOT.glob(f"**/{name}")}
+    stale.close()
 
 
 def available_controllers(policy):

@@ -1,9 +1,11 @@
 """What the operating system lets the grader enforce on a student kernel, and how.
 
 As root (a grading server, a container, CI), every kernel gets:
-- its own uid (UID_BASE + the grading worker's pid, no account needed), so it can signal no
-  process but its own and a fork bomb meets RLIMIT_NPROC, which counts per uid; when the sandbox
-  closes, every process of that uid is killed, whatever it did to leave its process group;
+- its own uid (from the grading worker's pid and a counter, no account needed: see sandbox_uid),
+  so it can signal no process but its own and a fork bomb meets RLIMIT_NPROC, which counts per
+  uid; when the sandbox closes, every process of that uid is killed, whatever it did to leave its
+  process group; the next sandbox of the same worker has another uid, so nothing kept by uid (a
+  key not yet collected by the kernel) is in its sight;
 - a working directory that is a size-limited tmpfs (a disk-filling loop fills only that);
 - with bubblewrap (`bwrap`, Debian's `bubblewrap`), an allow-listed view of the filesystem: the
   sandbox interpreter, its standard library and the exact shared libraries they load (read-only),
@@ -32,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder import cgroup
+
 CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 0x4000, 0x40000
 MNT_DETACH = 2
@@ -58,9 +62,22 @@ def namespaces_available():
     return os.waitpid(pid, 0)[1] == 0
 
 
+UIDS_PER_WORKER = 16
+_uids_used = 0
+
+
 def sandbox_uid():
-    """The uid this grading worker's kernels run as (None when we cannot switch users)."""
-    return UID_BASE + os.getpid() if is_root() else None
+    """A uid for the next sandbox of this grading worker (None when we cannot switch users):
+    UID_BASE + pid * UIDS_PER_WORKER + a counter, so the worker is known from the uid."""
+    global _uids_used
+    if not is_root():
+        return None
+    _uids_used += 1
+    return UID_BASE + os.getpid() * UIDS_PER_WORKER + _uids_used % UIDS_PER_WORKER
+
+
+def worker_of(uid):
+    return (uid - UID_BASE) // UIDS_PER_WORKER
 
 
 def _mount(source, target, fstype, flags, options):
@@ -210,7 +227,7 @@ def view(python, workdir):
     for d in PRIVATE_TMP:
         tmp += ["--size", str(PRIVATE_TMP_BYTES), "--perms", "1777", "--tmpfs", d]
     return [bwrap(), *_NAMESPACES, *_top_level_links(), *runtime(python), "--dev", "/dev", "--proc", "/proc",
-            *tmp, "--bind", str(workdir), str(workdir), "--chdir", str(workdir), "--"]
+            *tmp, "--bind", str(workdir), str(workdir), "--remount-ro", "/", "--chdir", str(workdir), "--"]
 
 
 def kill_uid(uid):
@@ -256,7 +273,10 @@ def sweep_stale():
         m = re.match(r"(\d+)-", path.name)
         if not m or _alive(int(m.group(1))):
             continue
-        kill_uid(UID_BASE + int(m.group(1)))
+        first = UID_BASE + int(m.group(1)) * UIDS_PER_WORKER
+        for uid in range(first, first + UIDS_PER_WORKER):
+            kill_uid(uid)
+        cgroup.remove_stale(f"course-sandbox-{path.name}")
         remove_workdir(path)
         swept.append(path.name)
     return swept
@@ -271,7 +291,7 @@ def orphans():
                 uid = entry.stat().st_uid
             except FileNotFoundError:
                 continue
-            if uid >= UID_BASE and not _alive(uid - UID_BASE):
+            if uid >= UID_BASE and not _alive(worker_of(uid)):
                 found.append(int(entry.name))
     return found
 
