@@ -9,7 +9,7 @@ As root (a grading server, a container, CI), every kernel gets:
 - a working directory that is a size-limited tmpfs (a disk-filling loop fills only that);
 - with bubblewrap (`bwrap`, Debian's `bubblewrap`), an allow-listed view of the filesystem: the
   sandbox interpreter, its standard library and the exact shared libraries they load (read-only),
-  the working directory, private /tmp, /var/tmp and /dev/shm, a minimal /dev and a /proc of its
+  the working directory (as /home/student, whatever the host calls it), private /tmp, /var/tmp and /dev/shm, a minimal /dev and a /proc of its
   own; nothing else the machine holds exists for it. Its own PID, IPC, UTS, network, mount and
   user namespaces: it sees and signals only its own processes, has no network interface, and its
   System V and POSIX IPC objects and keyrings die with it (closing the sandbox ends the PID
@@ -43,6 +43,7 @@ UID_BASE = 200_000
 ROOT_SANDBOXES = Path("/var/lib/course-sandbox")
 PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm")
 PRIVATE_TMP_BYTES = 64 * 2**20
+SANDBOX_HOME = Path("/home/student")   # where a kernel sees its working directory (with bubblewrap)
 KEYCTL = {"x86_64": 250, "aarch64": 219}.get(platform.machine())   # the keyctl syscall's number
 KEYCTL_JOIN_SESSION_KEYRING = 1
 
@@ -227,7 +228,7 @@ def view(python, workdir):
     for d in PRIVATE_TMP:
         tmp += ["--size", str(PRIVATE_TMP_BYTES), "--perms", "1777", "--tmpfs", d]
     return [bwrap(), *_NAMESPACES, *_top_level_links(), *runtime(python), "--dev", "/dev", "--proc", "/proc",
-            *tmp, "--bind", str(workdir), str(workdir), "--remount-ro", "/", "--chdir", str(workdir), "--"]
+            *tmp, "--bind", str(workdir), str(SANDBOX_HOME), "--remount-ro", "/", "--chdir", str(SANDBOX_HOME), "--"]
 
 
 def kill_uid(uid):

@@ -183,13 +183,15 @@ class Sandbox:
         self.stop()
         isolation.kill_uid(self.uid)   # nothing of an earlier kernel may race what we write next
         self.cgroup.kill()
+        allowlist = self.protections["filesystem_allow_list"]
+        home = isolation.SANDBOX_HOME if allowlist else self.dir   # where the kernel sees its folder
         try:
-            info, env = self._prepare()
+            info, env = self._prepare(home)
         except OSError as exc:   # after a first start, the kernel's doing: a full disk, a broken folder
             raise KernelGone(f"the kernel's folder could not be prepared ({exc.strerror or exc})") from None
         python = sandbox_python()
-        command = [python, "-m", "ipykernel_launcher", "-f", info["file"], "--HistoryManager.enabled=False"]
-        allowlist = self.protections["filesystem_allow_list"]
+        command = [python, "-m", "ipykernel_launcher", "-f", str(home / ".kernel" / "connection.json"),
+                   "--HistoryManager.enabled=False"]
         try:
             view = isolation.view(python, self.dir) if allowlist else []
         except OSError as exc:
@@ -213,25 +215,25 @@ class Sandbox:
             self.kill()
             raise KernelGone(f"the kernel did not start: {why}")
 
-    def _prepare(self):
-        """The kernel's connection file and log in a fresh .kernel folder; returns (info, env)."""
-        run = self._fresh_run_dir()
-        conn_file = run / "connection.json"
+    def _prepare(self, home):
+        """The kernel's connection file and log in a fresh .kernel folder, for a kernel that sees
+        its folder at `home`; returns (our connection info, the kernel's environment)."""
+        run, inside = self._fresh_run_dir(), home / ".kernel"
         info = {"transport": "ipc", "ip": str(run / "ipc"), "key": secrets.token_hex(32),
                 "signature_scheme": "hmac-sha256", "kernel_name": "python3",
                 "shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5}
-        conn_file.write_text(json.dumps(info))
+        (run / "connection.json").write_text(json.dumps({**info, "ip": str(inside / "ipc")}))
         if self.uid is not None:   # the whole folder once; later only what was made anew
             isolation.give_to(run if self.given else self.dir, self.uid)
             self.given = True
         os.chmod(self.dir, 0o700)
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.dir), "LANG": "C.UTF-8", "USER": "student",
-               "PYTHONPATH": str(self.dir), "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
-               "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(run / "mpl"), "IPYTHONDIR": str(run / "ipython"),
-               "JUPYTER_RUNTIME_DIR": str(run), "JUPYTER_PLATFORM_DIRS": "1",
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", "USER": "student",
+               "PYTHONPATH": str(home), "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
+               "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(inside / "mpl"), "IPYTHONDIR": str(inside / "ipython"),
+               "JUPYTER_RUNTIME_DIR": str(inside), "JUPYTER_PLATFORM_DIRS": "1",
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         self.stderr = open(run / "kernel.stderr", "w+b")   # capped by RLIMIT_FSIZE and the tmpfs
-        return {**info, "file": str(conn_file)}, env
+        return info, env
 
     def _fresh_run_dir(self):
         """.kernel, made anew: an earlier kernel owned it, and we write there as root, so a symlink

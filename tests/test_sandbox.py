@@ -77,7 +77,7 @@ for path in [{str(secret)!r}, '/root/.bashrc']:
     except OSError:
         print('denied')
 print(os.listdir('/tmp'))
-print(os.listdir('/var/lib/course-sandbox'))
+print(os.path.exists('/var/lib/course-sandbox'))
 """)
     finally:
         outside.unlink()
@@ -86,7 +86,7 @@ print(os.listdir('/var/lib/course-sandbox'))
     assert (net1, net2) == ("blocked", "blocked")
     assert (f1, f2) == ("denied", "denied")
     assert "course-test-visible-from-host" not in tmp
-    assert sandboxes == str([sb.dir.name]), "no other sandbox's folder is in sight"
+    assert sandboxes == "False", "no sandbox's folder is in sight but its own (as /home/student)"
 
 
 @pytest.mark.skipif(not ROOT, reason="per-sandbox uids need root")
@@ -236,3 +236,160 @@ def test_a_slow_kernel_start_costs_the_submission_none_of_its_time(monkeypatch):
     with Session(_nb("def f(x):\n    return x + 1"), "s.ipynb", Policy(submission_timeout=2)) as session:
         session.run_notebook()
         assert session.cell_report() == [] and Student(session).f(1) == 2
+
+
+# -- the full sandbox on a shared machine (root, bubblewrap, cgroups) ------------------------------
+def _full():
+    from autograder import isolation
+    return ROOT and isolation.allowlist_available()
+
+
+FULL = pytest.mark.skipif(not _full(), reason="the allow-listed sandbox needs root and bubblewrap")
+
+
+@FULL
+def test_the_kernel_sees_only_its_allow_list(tmp_path):
+    import shutil
+    import secrets
+    tag = secrets.token_hex(4)
+    planted = [Path(f"/srv/course-copy-{tag}"), Path(f"/home/course-copy-{tag}")]
+    for root in planted:   # world-readable copies of the course, as a shared server may hold
+        (root / "solutions").mkdir(parents=True)
+        shutil.copy(Path(__file__).parent.parent / "solutions" / "regularization.py", root / "solutions")
+        os.chmod(root, 0o755)
+    try:
+        with Sandbox("s.ipynb", "{}") as sb:
+            sb.start()
+            out = _run(sb, "import glob, os, sys\n"
+                           "print(sorted(os.listdir('/')))\n"
+                           "print(glob.glob('/*/*/solutions') + glob.glob('/work/*') + glob.glob('/root/*'))\n"
+                           "print(sorted(os.listdir('/usr/bin')))\n"
+                           "import numpy, matplotlib.pyplot, ipykernel\nprint('imports fine')", 60)
+    finally:
+        for root in planted:
+            shutil.rmtree(root)
+    top, found, usr_bin, imports = out.splitlines()
+    assert set(eval(top)) <= {"bin", "dev", "home", "lib", "lib32", "lib64", "libx32", "opt", "proc", "sbin", "tmp", "usr", "var"}
+    assert found == "[]", "a readable copy outside the sandbox is in sight"
+    assert all(name.startswith("python") for name in eval(usr_bin)), "only the interpreter of /usr/bin"
+    assert imports == "imports fine"
+
+
+@FULL
+def test_a_kernel_sees_and_signals_only_its_own_processes():
+    with Sandbox("s.ipynb", "{}") as sb:
+        sb.start()
+        out = _run(sb, "import os\nseen = {int(p) for p in os.listdir('/proc') if p.isdigit()}\n"
+                       "print(len(seen), all(os.stat(f'/proc/{p}').st_uid == os.getuid() for p in seen))\n"
+                       "def answers(pid):\n    try:\n        os.kill(pid, 0)\n        return True\n"
+                       "    except ProcessLookupError:\n        return False\n    except PermissionError:\n"
+                       "        return True\n"
+                       "def stranger(pid):\n    try:\n        return os.stat(f'/proc/{pid}').st_uid != os.getuid()\n"
+                       "    except OSError:\n        return True\n"
+                       "print([p for p in range(1, 1 << 16) if answers(p) and stranger(p)])")   # threads answer too
+    counted, strangers = out.splitlines()
+    count, own = counted.split()
+    assert int(count) == 2 and own == "True"   # bubblewrap's init and the kernel
+    assert strangers == "[]"
+
+
+def _host_leftovers(uid):
+    """What of `uid` the host still holds: System V IPC objects, keyring users, lock files."""
+    found = []
+    for kind in ("shm", "msg", "sem"):
+        rows = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]
+        header = Path(f"/proc/sysvipc/{kind}").read_text().split("\n", 1)[0].split()
+        found += [kind for row in rows if int(row.split()[header.index("uid")]) == uid]
+    found += ["keys" for line in Path("/proc/key-users").read_text().splitlines()
+              if int(line.split(":")[0]) == uid]
+    found += [str(p) for d in ("/run/lock", "/tmp", "/var/tmp", "/dev/shm") for p in Path(d).glob("course-leftover*")]
+    return found
+
+
+@FULL
+def test_nothing_a_sandbox_makes_outlives_it_or_reaches_the_next():
+    from adversarial.corpus import LOOK_AND_LEAVE
+
+    with Sandbox("s.ipynb", "{}") as first:
+        first.start()
+        assert _run(first, LOOK_AND_LEAVE + "print(_found)") == "False\n"
+        out = _run(first, "import os\nprint(open('/proc/keys').read().count('course-leftover'), "
+                          "os.path.exists('/dev/shm/course-leftover'))")
+        assert out == "3 True\n", "the attack really made its objects"
+    for _ in range(100):   # the kernel collects dead keyrings a moment later
+        if not _host_leftovers(first.uid):
+            break
+        time.sleep(0.1)
+    assert _host_leftovers(first.uid) == []
+    with Sandbox("s.ipynb", "{}") as second:
+        second.start()
+        assert second.uid != first.uid
+        assert _run(second, LOOK_AND_LEAVE + "print(_found)") == "False\n"
+
+
+@FULL
+def test_a_memory_bomb_over_many_processes_stops_at_the_sandbox_limit():
+    limit = 2**30
+    with Sandbox("s.ipynb", "{}", Policy(memory_bytes=limit)) as sb:
+        assert "memory" in sb.cgroup.active
+        sb.start()
+        ex = sb.execute("import os, time\npids = []\nfor _ in range(6):\n    pid = os.fork()\n    if pid == 0:\n"
+                        "        hog = bytearray(2**28)\n        hog[::4096] = b'1' * len(hog[::4096])\n"
+                        "        time.sleep(5)\n        os._exit(0)\n    pids.append(pid)\n"
+                        "print(sum(os.waitpid(p, 0)[1] == 0 for p in pids))", 30)
+        peak = next(p for p in (sb.cgroup.dirs["memory"] / name for name in ("memory.max_usage_in_bytes", "memory.peak"))
+                    if p.exists())   # cgroup v1, v2
+        assert int(peak.read_text()) <= limit
+    # 6 x 256 MiB with the kernel's own memory is more than 1 GiB: some were stopped
+    assert ex.status == "dead" or int(ex.stdout) < 6
+
+
+@FULL
+def test_a_cpu_bomb_gets_about_one_core():
+    with Sandbox("s.ipynb", "{}") as sb:
+        assert "cpu" in sb.cgroup.active
+        sb.start()
+        _run(sb, "import os, time\nend = time.time() + 3\nfor _ in range(16):\n    if os.fork() == 0:\n"
+                 "        while time.time() < end:\n            pass\n        os._exit(0)\ntime.sleep(3.5)")
+        stat = dict(line.split() for line in (sb.cgroup.dirs["cpu"] / "cpu.stat").read_text().splitlines())
+    assert int(stat.get("nr_throttled", 0)) > 0, "the quota held the bomb back"
+
+
+def test_a_flood_on_iopub_waits_in_the_kernel_not_in_the_grader():
+    import subprocess
+    import sys
+    from adversarial.corpus import flood_iopub
+
+    probe = ("import resource, sys\nfrom autograder.sandbox import Sandbox\n"
+             "with Sandbox('s.ipynb', '{}') as sb:\n    sb.start()\n"
+             "    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+             f"    ex = sb.execute({flood_iopub(16, 40 * 2**20)!r}, 120)\n"
+             "    print(ex.status, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=180,
+                         cwd=Path(__file__).parent.parent, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    status, grew_mib = out.stdout.split()
+    # 640 MiB were sent; the grader holds a few messages at a time (QUEUED_MESSAGES of 40 MiB each,
+    # the one being read, and its decoded text)
+    assert status == "ok" and int(grew_mib) < 320, out.stdout
+
+
+def test_a_raw_frame_on_iopub_is_dropped_and_the_notebook_graded():
+    from adversarial.corpus import RAW_FRAMES
+
+    nb = _nb(RAW_FRAMES, "def f(x):\n    return x + 1")
+    with Session(nb, "s.ipynb") as session:
+        session.run_notebook()
+        assert Student(session).f(1) == 2
+        assert session.sandbox.malformed > 0 and "were ignored" in session.notes()[0]
+
+
+@pytest.mark.skipif(not ROOT, reason="the size-limited tmpfs needs root")
+def test_a_full_disk_then_exit_fails_the_calls_not_the_grader():
+    from adversarial.corpus import FILL_DISK_THEN_EXIT as fill
+
+    nb = _nb("def f(x):\n    return x + 1", fill)
+    with Session(nb, "s.ipynb", Policy(disk_bytes=64 * 2**20)) as session:
+        session.run_notebook()
+        with pytest.raises(StudentError, match="could not be restarted"):
+            Student(session).f(1)
+        assert [c["status"] for c in session.cell_report()] == ["dead"]

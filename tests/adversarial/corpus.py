@@ -91,6 +91,27 @@ RAW_FRAMES = ("_k = get_ipython().kernel\n"
               "get_ipython().events.register('post_run_cell', _raw)")
 
 
+# Fill the working directory to the last page, leaving the kernel's own folder empty (its
+# connection file and log removed) so that removing it frees nothing, then end the kernel: the
+# next one has no room for its files.
+FILL_DISK_THEN_EXIT = """import os, shutil
+shutil.rmtree('.kernel/ipython', ignore_errors=True)
+shutil.rmtree('.kernel/mpl', ignore_errors=True)
+os.remove('.kernel/kernel.stderr')
+os.remove('.kernel/connection.json')
+for size in (2**25, 2**20, 2**12, 1):
+    i = 0
+    try:
+        while True:
+            with open(f'fill-{size}-{i}', 'wb') as f:
+                f.write(b'0' * size)
+            i += 1
+    except OSError:
+        pass
+os._exit(0)
+"""
+
+
 @dataclass
 class Case:
     name: str
@@ -271,10 +292,7 @@ CASES = [
         "        os.setsid()\n        while time.time() < _end:\n            pass\n        os._exit(0)"]),
     Case("raw_iopub_frames", "dos", wrong=(), zero=(), first=[RAW_FRAMES]),
     Case("iopub_flood", "dos", wrong=(), zero=(), last=[flood_iopub(48, 40 * 2**20)]),
-    Case("full_disk_then_exit", "dos", wrong=(), zero=(), others="at most", last=[
-        "import os\nfor d in ('.', '/tmp', '/var/tmp', '/dev/shm'):\n    for i in range(8):\n        try:\n"
-        "            with open(f'{d}/fill{i}', 'wb') as f:\n                f.write(b'0' * 60 * 2**20)\n"
-        "        except OSError:\n            break\nos._exit(0)"]),
+    Case("full_disk_then_exit", "dos", wrong=(), zero=(), others="at most", last=[FILL_DISK_THEN_EXIT]),
     Case("thousands_of_failing_cells", "dos", wrong=(), zero=(), last=["1 / 0"] * 1500),
     Case("memory_bomb", "dos", wrong=(), zero=BROKEN_FORWARD, replace={TARGET: (
         "def dropout_forward(x, p, rng, train=True):\n    hog = [bytearray(2**28) for _ in range(100)]\n"
