@@ -84,6 +84,11 @@ def sandbox_python():
     return marker.read_text().strip() if marker.is_file() else sys.executable
 
 
+CGROUP_WORDS = {"cpu_cores": "CPU share", "memory_bytes": "total memory", "processes": "process count"}
+CGROUP_MISSING = {"cpu_cores": "every core", "memory_bytes": "the memory limit once per process",
+                  "processes": "up to the per-uid process limit"}
+
+
 def protections(policy, controllers=None):
     """What this machine lets us enforce, as recorded in every result (`controllers`: the cgroup
     controllers of one sandbox; by default, those this machine would give one)."""
@@ -116,10 +121,10 @@ def protections(policy, controllers=None):
 
 def describe(active):
     """(one summary line, warnings) on what a sandbox enforces here, for the person grading."""
-    summary = (f"sandbox: {'an unprivileged uid per worker' if active['own_unprivileged_uid'] else 'YOUR uid'}, "
+    summary = (f"sandbox: {'an unprivileged uid per sandbox' if active['own_unprivileged_uid'] else 'YOUR uid'}, "
                f"{'an allow-listed filesystem and its own processes' if active['filesystem_allow_list'] else 'the whole filesystem'}, "
                f"network {'isolated' if active['network_isolated'] else 'NOT isolated'}, "
-               f"cgroup limits on {', '.join(k for k, v in active['cgroup'].items() if v) or 'nothing'}, "
+               f"a cgroup capping {', '.join(CGROUP_WORDS[k] for k, v in active['cgroup'].items() if v) or 'nothing'}, "
                f"limits on memory, CPU time, files and output, deadlines per cell "
                f"({active['deadlines']['cell']:g} s) and per call ({active['deadlines']['call']:g} s)")
     warnings = []
@@ -137,10 +142,9 @@ def describe(active):
         warnings.append("no network namespace: student code can reach the network, and /tmp is shared.")
     missing = [k for k, v in active["cgroup"].items() if v is None]
     if missing:
-        warnings.append(f"no cgroup limit on {', '.join(missing)} (needs root and a writable cgroup v1 or v2 "
-                        f"controller): one submission's many processes can take "
-                        + ", ".join({"cpu_cores": "every core", "memory_bytes": "the memory limit once per process",
-                                     "processes": "up to the per-uid process limit"}[k] for k in missing)
+        warnings.append(f"no cgroup for its {' and '.join(CGROUP_WORDS[k] for k in missing)} (needs root and a "
+                        f"writable cgroup v1 or v2 controller): one submission's many processes can take "
+                        + " and ".join(CGROUP_MISSING[k] for k in missing)
                         + ", and slow the grading of every other submission.")
     return summary, warnings
 

@@ -35,6 +35,22 @@ def _sleepers(uid):
     return found
 
 
+def _eventually(condition, seconds=5):
+    """Whether `condition()` comes true within `seconds` (what a killed process leaves takes a moment)."""
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def _in_new_sandbox(code, timeout=20):
+    with Sandbox("s.ipynb", "{}") as sb:
+        sb.start()
+        return _run(sb, code, timeout)
+
+
 def _run(sandbox, code, timeout=20):
     ex = sandbox.execute(code, timeout)
     assert ex.status == "ok", ex.error
@@ -96,12 +112,7 @@ def test_processes_that_escape_the_process_group_die_with_the_sandbox():
         _run(sb, f"import subprocess, sys\n"
                  f"p = subprocess.Popen([sys.executable, '-c', {SLEEPER!r}], start_new_session=True)")
         assert _sleepers(sb.uid)  # alive, in its own session
-    for _ in range(50):
-        if not _sleepers(sb.uid):
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail("a process started by the kernel outlived the sandbox")
+    assert _eventually(lambda: not _sleepers(sb.uid)), "a process started by the kernel outlived the sandbox"
 
 
 @pytest.mark.skipif(not ROOT, reason="the per-uid process limit and the tmpfs need root")
@@ -124,12 +135,7 @@ def test_a_cell_past_its_deadline_is_killed_with_its_process_group():
         assert _sleepers(sb.uid)
         ex = sb.execute("while True: pass", 2)
         assert ex.status == "timeout" and not sb.alive()
-        for _ in range(50):
-            if not _sleepers(sb.uid):
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail("a child of the kernel outlived its deadline")
+        assert _eventually(lambda: not _sleepers(sb.uid)), "a child of the kernel outlived its deadline"
 
 
 def test_limits_stop_a_memory_bomb_and_a_huge_file():
@@ -198,6 +204,20 @@ def test_grading_without_root_is_announced_plainly(monkeypatch):
     assert any("runs as YOUR user" in w for w in warnings) and any("network" in w for w in warnings)
 
 
+def test_a_missing_allow_list_or_cgroup_is_announced_with_what_it_permits(monkeypatch):
+    from autograder import isolation
+    from autograder.sandbox import describe, protections
+
+    monkeypatch.setattr(isolation, "is_root", lambda: True)
+    monkeypatch.setattr(isolation, "allowlist_available", lambda: False)
+    active = protections(Policy(), controllers=["memory"])
+    assert not active["filesystem_allow_list"] and active["cgroup"]["memory_bytes"] and active["cgroup"]["cpu_cores"] is None
+    summary, warnings = describe(active)
+    assert "the whole filesystem" in summary and "a cgroup capping total memory" in summary
+    assert any("bubblewrap" in w and "another checkout" in w for w in warnings)
+    assert any("no cgroup for its CPU share and process count" in w and "every core" in w for w in warnings)
+
+
 def test_a_kernel_that_cannot_start_says_why_and_is_the_grader_s_fault(monkeypatch):
     from autograder.sandbox import KernelGone
     from autograder.session import START_ATTEMPTS, SandboxUnavailable
@@ -258,13 +278,11 @@ def test_the_kernel_sees_only_its_allow_list(tmp_path):
         shutil.copy(Path(__file__).parent.parent / "solutions" / "regularization.py", root / "solutions")
         os.chmod(root, 0o755)
     try:
-        with Sandbox("s.ipynb", "{}") as sb:
-            sb.start()
-            out = _run(sb, "import glob, os, sys\n"
-                           "print(sorted(os.listdir('/')))\n"
-                           "print(glob.glob('/*/*/solutions') + glob.glob('/work/*') + glob.glob('/root/*'))\n"
-                           "print(sorted(os.listdir('/usr/bin')))\n"
-                           "import numpy, matplotlib.pyplot, ipykernel\nprint('imports fine')", 60)
+        out = _in_new_sandbox("import glob, os, sys\n"
+                              "print(sorted(os.listdir('/')))\n"
+                              "print(glob.glob('/*/*/solutions') + glob.glob('/work/*') + glob.glob('/root/*'))\n"
+                              "print(sorted(os.listdir('/usr/bin')))\n"
+                              "import numpy, matplotlib.pyplot, ipykernel\nprint('imports fine')", 60)
     finally:
         for root in planted:
             shutil.rmtree(root)
@@ -277,16 +295,14 @@ def test_the_kernel_sees_only_its_allow_list(tmp_path):
 
 @FULL
 def test_a_kernel_sees_and_signals_only_its_own_processes():
-    with Sandbox("s.ipynb", "{}") as sb:
-        sb.start()
-        out = _run(sb, "import os\nseen = {int(p) for p in os.listdir('/proc') if p.isdigit()}\n"
-                       "print(len(seen), all(os.stat(f'/proc/{p}').st_uid == os.getuid() for p in seen))\n"
-                       "def answers(pid):\n    try:\n        os.kill(pid, 0)\n        return True\n"
-                       "    except ProcessLookupError:\n        return False\n    except PermissionError:\n"
-                       "        return True\n"
-                       "def stranger(pid):\n    try:\n        return os.stat(f'/proc/{pid}').st_uid != os.getuid()\n"
-                       "    except OSError:\n        return True\n"
-                       "print([p for p in range(1, 1 << 16) if answers(p) and stranger(p)])")   # threads answer too
+    out = _in_new_sandbox("import os\nseen = {int(p) for p in os.listdir('/proc') if p.isdigit()}\n"
+                          "print(len(seen), all(os.stat(f'/proc/{p}').st_uid == os.getuid() for p in seen))\n"
+                          "def answers(pid):\n    try:\n        os.kill(pid, 0)\n        return True\n"
+                          "    except ProcessLookupError:\n        return False\n    except PermissionError:\n"
+                          "        return True\n"
+                          "def stranger(pid):\n    try:\n        return os.stat(f'/proc/{pid}').st_uid != os.getuid()\n"
+                          "    except OSError:\n        return True\n"
+                          "print([p for p in range(1, 1 << 16) if answers(p) and stranger(p)])")   # threads answer too
     counted, strangers = out.splitlines()
     count, own = counted.split()
     assert int(count) == 2 and own == "True"   # bubblewrap's init and the kernel
@@ -316,11 +332,8 @@ def test_nothing_a_sandbox_makes_outlives_it_or_reaches_the_next():
         out = _run(first, "import os\nprint(open('/proc/keys').read().count('course-leftover'), "
                           "os.path.exists('/dev/shm/course-leftover'))")
         assert out == "3 True\n", "the attack really made its objects"
-    for _ in range(100):   # the kernel collects dead keyrings a moment later
-        if not _host_leftovers(first.uid):
-            break
-        time.sleep(0.1)
-    assert _host_leftovers(first.uid) == []
+    # the kernel collects dead keyrings a moment later
+    assert _eventually(lambda: not _host_leftovers(first.uid), 10), _host_leftovers(first.uid)
     with Sandbox("s.ipynb", "{}") as second:
         second.start()
         assert second.uid != first.uid
