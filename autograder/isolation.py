@@ -9,11 +9,12 @@ As root (a grading server, a container, CI), every kernel gets:
 - a working directory that is a size-limited tmpfs (a disk-filling loop fills only that);
 - with bubblewrap (`bwrap`, Debian's `bubblewrap`), an allow-listed view of the filesystem: the
   sandbox interpreter, its standard library and the exact shared libraries they load (read-only),
-  the working directory (as /home/student, whatever the host calls it), private /tmp, /var/tmp and /dev/shm, a minimal /dev and a /proc of its
-  own; nothing else the machine holds exists for it. Its own PID, IPC, UTS, network, mount and
-  user namespaces: it sees and signals only its own processes, has no network interface, and its
-  System V and POSIX IPC objects and keyrings die with it (closing the sandbox ends the PID
-  namespace); it joins a new session keyring of its own;
+  the working directory (as /home/student, whatever the host calls it), private /tmp, /var/tmp
+  and /dev/shm, a minimal /dev and a /proc of its own; nothing else the machine holds exists for
+  it, and / is read-only. Its own PID, IPC, UTS, network, mount and user namespaces: it sees
+  and signals only its own processes, has no network interface, and its System V and POSIX IPC
+  objects and keyrings die with it (closing the sandbox ends the PID namespace); it joins a new
+  session keyring of its own;
 - without bubblewrap, new network and mount namespaces only (no network; private /tmp, /var/tmp
   and /dev/shm), and the rest of the filesystem as any local user sees it.
 As an ordinary user none of this is possible; what remains (a separate process, its own
@@ -43,6 +44,7 @@ UID_BASE = 200_000
 ROOT_SANDBOXES = Path("/var/lib/course-sandbox")
 PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm")
 PRIVATE_TMP_BYTES = 64 * 2**20
+WORKDIR_INODES = 65536   # files the grader may have to walk or remove, bounded as the bytes are
 SANDBOX_HOME = Path("/home/student")   # where a kernel sees its working directory (with bubblewrap)
 KEYCTL = {"x86_64": 250, "aarch64": 219}.get(platform.machine())   # the keyctl syscall's number
 KEYCTL_JOIN_SESSION_KEYRING = 1
@@ -93,7 +95,8 @@ def make_workdir(disk_bytes):
     ROOT_SANDBOXES.mkdir(mode=0o711, parents=True, exist_ok=True)
     os.chmod(ROOT_SANDBOXES, 0o711)   # others may enter a sandbox they own, never list them
     path = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=ROOT_SANDBOXES))
-    _mount(b"tmpfs", path, b"tmpfs", MS_NOSUID | MS_NODEV, f"size={disk_bytes},mode=0700".encode())
+    options = f"size={disk_bytes},nr_inodes={WORKDIR_INODES},mode=0700"
+    _mount(b"tmpfs", path, b"tmpfs", MS_NOSUID | MS_NODEV, options.encode())
     return path
 
 

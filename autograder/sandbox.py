@@ -121,8 +121,8 @@ def protections(policy, controllers=None):
 
 def describe(active):
     """(one summary line, warnings) on what a sandbox enforces here, for the person grading."""
-    summary = (f"sandbox: {'an unprivileged uid per sandbox' if active['own_unprivileged_uid'] else 'YOUR uid'}, "
-               f"{'an allow-listed filesystem and its own processes' if active['filesystem_allow_list'] else 'the whole filesystem'}, "
+    view = "an allow-listed filesystem and its own processes" if active["filesystem_allow_list"] else "the whole filesystem"
+    summary = (f"sandbox: {'an unprivileged uid per sandbox' if active['own_unprivileged_uid'] else 'YOUR uid'}, {view}, "
                f"network {'isolated' if active['network_isolated'] else 'NOT isolated'}, "
                f"a cgroup capping {', '.join(CGROUP_WORDS[k] for k, v in active['cgroup'].items() if v) or 'nothing'}, "
                f"limits on memory, CPU time, files and output, deadlines per cell "

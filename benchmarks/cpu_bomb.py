@@ -1,8 +1,10 @@
 """How much a CPU bomb slows the grading of the honest submissions graded beside it.
 
 Grades a batch of honest submissions (the reference answers) twice, once alone and once with a
-submission that starts many busy processes, each in its own session, and prints the batch's wall
-time and the honest submissions' own grading times both ways. Run as root (the cgroup that caps
+submission that starts many busy processes, each in its own session, and prints the honest
+submissions' own grading times both ways (the figure the cgroup's CPU share protects) and the
+batches' wall times (the one with the bomb also holds the bomb's own grading, which runs until
+its calls time out, on one of the two workers). Run as root (the cgroup that caps
 a sandbox's CPU share needs it), on an otherwise quiet machine:
 
     .venv/bin/python benchmarks/cpu_bomb.py [--honest 6] [--bombers 240]
@@ -53,13 +55,17 @@ def main():
         bomb.cells.append(nbformat.v4.new_code_cell(BOMB.format(n=args.bombers)))
         submit_directly(course, A, "bomb", bomb)
 
+        grade(course, honest[:2], policy)   # warm-up: the first kernels start slower
         alone, plain = grade(course, honest, policy)
         beside, mixed = grade(course, ["bomb", *honest], policy)   # the bomb first, beside all of them
+    means = []
     for label, results in (("alone", plain), ("beside the bomb", mixed)):
         full = all(results[s]["score"] == results[s]["max_score"] for s in honest)
         times = [results[s]["timings"]["total_seconds"] for s in honest]
-        print(f"honest submissions {label}: full marks {full}; seconds each: mean {statistics.mean(times):.1f}, "
+        means.append(statistics.mean(times))
+        print(f"honest submissions {label}: full marks {full}; seconds each: mean {means[-1]:.1f}, "
               f"max {max(times):.1f}")
+    print(f"honest submissions beside the bomb take {means[1] / means[0]:.2f}x their time alone")
     print(f"bomb: {mixed['bomb']['score']:g} / {mixed['bomb']['max_score']:g} in "
           f"{mixed['bomb']['timings']['total_seconds']:.1f} s")
     print(f"batch wall time: {alone:.1f} s alone, {beside:.1f} s with the bomb ({beside / alone:.2f}x)")
