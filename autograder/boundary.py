@@ -11,8 +11,16 @@ Hidden suites talk to a submission only through `Student`:
 Arguments go out as plain data (autograder/agent/wire.py). Replies come back as untrusted text,
 decoded under size limits into plain values; the grader never unpickles or evaluates them. A call
 that raises, overruns its deadline or kills the kernel becomes a StudentError the suite reports.
+
+Every call's contract is checked here, for every hidden test of every assignment: a call must
+leave the grader's array arguments as they were sent (no change in place), must not use numpy's
+global random state, and, given a Seed, must give the same result for the same seed. What the
+sandbox reports about this is decoded like any reply and compared with what the grader itself
+sent; nothing the student made is asked. A broken contract is a ContractError, with a hint.
 """
 from pathlib import Path
+
+import numpy as np
 
 from autograder.agent import wire
 
@@ -52,9 +60,27 @@ class Handle:
 class StudentError(Exception):
     """Student code did not return: it raised, timed out, or its kernel died."""
 
-    def __init__(self, kind, message, traceback=""):
+    def __init__(self, kind, message, traceback="", hint=None):
         super().__init__(message)
-        self.kind, self.message, self.traceback = kind, message, traceback
+        self.kind, self.message, self.traceback, self.hint = kind, message, traceback, hint
+
+
+class ContractError(StudentError):
+    """Student code returned, but broke the contract every graded call has (see the module doc)."""
+
+    def __init__(self, message, hint):
+        super().__init__("contract", message, hint=hint)
+
+
+IN_PLACE = ("An input was changed in place: a function must leave the arrays it is given as they "
+            "were and return new ones (write `x = x * 2` or `out = x.copy()`, not `x *= 2` or "
+            "`x[...] = ...`), because the caller still uses them.")
+GLOBAL_RNG = ("The randomness came from numpy's global random state (np.random.rand, np.random.seed, "
+              "...) instead of the generator passed in: draw every random number from `rng` "
+              "(rng.random, rng.normal, ...), so that a run can be repeated from its seed.")
+NOT_REPRODUCIBLE = ("Two calls with generators made from the same seed gave different results: every "
+                    "random number must come from the `rng` argument, not from a new "
+                    "np.random.default_rng() or any other source.")
 
 
 def _encode_outgoing(obj):
@@ -89,6 +115,17 @@ class Student:
     def attr(self, handle, name):
         return self._request({"op": "getattr", "handle": handle.id, "name": name}, f"{handle.type_name}.{name}")
 
+    def keep(self, value):
+        """Leave the grader's own `value` in the sandbox: returns a Handle to pass to calls, so that
+        a test can see what a call does with an object it is given (e.g. keeps it, or copies it)."""
+        return self._request({"op": "keep", "value": value}, "the test's data")
+
+    def assign(self, handle, path, value):
+        """Change an object left by `keep` in place: obj[path[0]][path[1]]...[...] = value, as a
+        training loop updates its weight arrays."""
+        self._request({"op": "assign", "handle": handle.id, "path": list(path), "value": value},
+                      "the test's data")
+
     def __getattr__(self, target):
         if target.startswith("_"):
             raise AttributeError(target)
@@ -101,7 +138,8 @@ class Student:
             reply = wire.loads(reply_text, _decode_incoming, self._limits)
         except wire.WireError as exc:
             raise StudentError("bad reply", f"{what} returned something that is not plain data: {exc}")
-        if type(reply) is not dict or len(reply) != 1 or not {"value", "error"} & set(reply):
+        if type(reply) is not dict or not (set(reply) == {"error"} or "value" in reply
+                                           and set(reply) <= {"value", "changed", "global_rng", "replay"}):
             raise StudentError("bad reply", f"{what} gave a malformed reply")
         if "error" in reply:
             err = reply["error"] if type(reply["error"]) is dict else {}
@@ -110,7 +148,55 @@ class Student:
             raise StudentError("raised", f"{what} raised {str(err.get('type', 'an error'))[:100]}: "
                                          f"{str(err.get('message', ''))[:2000]}",
                                str(err.get("traceback", ""))[:4000])
+        _check_contract(request, reply, what)
         return reply["value"]
+
+
+def _check_contract(request, reply, what):
+    for entry in reply.get("changed", []):
+        if not (type(entry) is list and len(entry) == 3 and type(entry[0]) is list):
+            raise StudentError("bad reply", f"{what} gave a malformed reply")
+        where, name, now = entry
+        sent = _sent_at(request, where)
+        if isinstance(sent, np.ndarray) and not _same(sent, now):
+            raise ContractError(f"{what} changed its argument {_printable(name)} (an array of shape "
+                                f"{sent.shape}) in place.", IN_PLACE)
+    states = reply.get("global_rng")
+    if states is not None and not (type(states) is list and len(states) == 2 and _same(*states)):
+        raise ContractError(f"{what} changed numpy's global random state.", GLOBAL_RNG)
+    if "replay" in reply and not _same(reply["value"], reply["replay"]):
+        raise ContractError(f"{what} gave two different results when called twice with generators "
+                            f"made from the same seed.", NOT_REPRODUCIBLE)
+
+
+def _sent_at(request, where):
+    """The value the grader sent at `where` (["args", 0, "W"]), or None if there is none."""
+    value = request
+    for key in where:
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+def _same(a, b):
+    """Exactly equal plain data: arrays of the same dtype, shape and bytes; handles of one type."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype
+                and a.shape == b.shape and a.tobytes() == b.tobytes())
+    if isinstance(a, Handle) or isinstance(b, Handle):
+        return isinstance(a, Handle) and isinstance(b, Handle) and a.type_name == b.type_name
+    if type(a) in (list, tuple) and type(b) is type(a):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if type(a) is dict and type(b) is dict:
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and (a == b or a != a and b != b)   # NaN twice is the same
+
+
+def _printable(name):
+    text = "".join(c for c in str(name)[:80] if c.isprintable())
+    return f"`{text}`" if text else "(unnamed)"
 
 
 class LocalTransport:

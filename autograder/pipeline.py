@@ -15,7 +15,7 @@ from autograder import suite
 from autograder.notebook import NotebookRejected, read_untrusted, restore
 from autograder.session import SandboxUnavailable, Session
 
-ENGINE_FILES = ("boundary.py", "grading.py", "suite.py", "agent/wire.py", "agent/agent.py")
+ENGINE_FILES = ("boundary.py", "grading.py", "diagnosis.py", "suite.py", "agent/wire.py", "agent/agent.py")
 # What one submission may put into its result (and so its feedback): a notebook of thousands of
 # failing cells gets the first MAX_LISTED of them and a count of the rest.
 MAX_LISTED = 20

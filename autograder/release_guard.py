@@ -1,7 +1,11 @@
 """Prove that a release holds no solution line, no hidden test and no hidden data.
 
 `course release` refuses to publish a release this finds anything in, and the project's tests run
-it over every assignment.
+it over every assignment. The student library (coursekit/) ships whole with every release, so it is
+held to the same rule: none of its modules may hold a line of the answers of the assignment being
+released or of a later one. There, only lines that compute something count (a call, an operator,
+an index), of any length: a loop header or `return out, cache` is not an answer, and library code
+that shares those with a reference is no leak.
 """
 import ast
 import hashlib
@@ -13,6 +17,7 @@ from autograder.course import COURSE_ORDER
 from autograder.suite import SUITES
 
 REPO = Path(__file__).resolve().parent.parent
+STUDENT_LIBRARY = REPO / "coursekit"
 HIDDEN_DATA = REPO / "data" / "hidden"
 MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
 MIN_LINE = 16   # shorter lines ("return out", "x = x.copy()") are too common to call a leak
@@ -48,17 +53,48 @@ def solution_lines(assignment, source_notebook):
     return body - public_lines(source_notebook)
 
 
+def _later(assignment):
+    return COURSE_ORDER[COURSE_ORDER.index(assignment) + 1:] if assignment in COURSE_ORDER else []
+
+
 def later_assignments_secrets(assignment):
     """Solution lines of the assignments that come later in the course: a release may build on
     the answers of earlier assignments (they are past their deadline), never give away a later
     one's. Only long lines count here: short ones ("for W in weights:") recur everywhere."""
-    later = COURSE_ORDER[COURSE_ORDER.index(assignment) + 1:] if assignment in COURSE_ORDER else []
     secrets = set()
-    for other in later:
+    for other in _later(assignment):
         source = REPO / "assignments" / other / f"{other}.ipynb"
         if source.is_file():
             secrets |= {ln for ln in solution_lines(other, source) if len(ln) >= MIN_CROSS_LINE}
     return secrets
+
+
+def _computes(line):
+    """Whether a line is a statement on its own that computes something (not a header of a loop or
+    a branch, not a bare name, tuple or constant)."""
+    try:
+        tree = ast.parse(line)
+    except SyntaxError:
+        return False
+    return any(isinstance(n, (ast.Call, ast.BinOp, ast.UnaryOp, ast.Compare, ast.BoolOp, ast.Subscript))
+               for n in ast.walk(tree))
+
+
+def library_problems(assignment, source_notebook, library=STUDENT_LIBRARY):
+    """Sentences naming every line of the student library's modules that is a line of the answers
+    of `assignment` or of a later assignment (empty when there is none)."""
+    secrets = set(solution_lines(assignment, source_notebook))
+    for other in _later(assignment):
+        source = REPO / "assignments" / other / f"{other}.ipynb"
+        if source.is_file():
+            secrets |= solution_lines(other, source)
+    secrets = {ln for ln in secrets if _computes(ln)}
+    found = []
+    for path in sorted(Path(library).rglob("*.py")):
+        for leak in sorted(_lines(path.read_text()) & secrets)[:5]:
+            found.append(f"the student library's {path.relative_to(Path(library).parent)} contains a "
+                         f"line of the reference solution: {leak!r}")
+    return found
 
 
 def suite_lines(assignment, source_notebook):
@@ -86,9 +122,10 @@ def _readable_text(path, data):
     return text
 
 
-def problems(release_dir, assignment, source_notebook):
-    """Sentences describing every leak found in `release_dir` (empty when the release is clean)."""
-    found = []
+def problems(release_dir, assignment, source_notebook, library=STUDENT_LIBRARY):
+    """Sentences describing every leak found in `release_dir` and in the student library that goes
+    with it (empty when the release is clean)."""
+    found = library_problems(assignment, source_notebook, library)
     secret_lines = solution_lines(assignment, source_notebook) | later_assignments_secrets(assignment)
     test_lines = suite_lines(assignment, source_notebook)
     digests = hidden_digests()

@@ -87,7 +87,7 @@ def _result(name, item, excinfo):
         return TestResult(name, item, False, exc.message, exc.hint or "", "failed")
     if isinstance(exc, StudentError):
         text = exc.message + (f"\n{exc.traceback}" if exc.traceback else "")
-        return TestResult(name, item, False, text, "", "student-error")
+        return TestResult(name, item, False, text, exc.hint or "", "student-error")
     return TestResult(name, item, False,
                       f"your answer could not be checked ({type(exc).__name__}: {str(exc)[:300]})",
                       "", "suite-error")

@@ -6,6 +6,8 @@ only its own points. numpy only, float64.
 """
 import numpy as np
 
+from coursekit.gradcheck import numerical_gradient
+
 
 def fc_jacobian(x, W, b):
     """
@@ -499,7 +501,9 @@ def check_gradient(f, x, analytic_grad, h=1e-5):
         num[i] = (f(x + h e_i) - f(x - h e_i)) / (2 h),
     where e_i is 1 at entry i and 0 elsewhere. The relative error of entry i is
         err[i] = |analytic_grad[i] - num[i]| / max(|analytic_grad[i]| + |num[i]|, 1e-8)
-    (the 1e-8 keeps 0 / 0 away where both are 0).
+    (the 1e-8 keeps 0 / 0 away where both are 0). The student library computes num for you:
+    numerical_gradient(f, x, h) from coursekit.gradcheck (imported in the setup cell). What you
+    write is the comparison: every entry's error, and where the largest one is.
 
     Inputs:
     - f: a function of one float64 array (of the shape of x) returning a number
@@ -513,15 +517,7 @@ def check_gradient(f, x, analytic_grad, h=1e-5):
     - worst: the index of that entry, a tuple of ints (as np.unravel_index gives: (i, j) for a
       2-D x). The first such entry (in row-major order) if several are equal.
     """
-    numeric = np.zeros(x.shape)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        f_plus = float(f(x))
-        x[i] = old - h
-        f_minus = float(f(x))
-        x[i] = old
-        numeric[i] = (f_plus - f_minus) / (2 * h)
+    numeric = numerical_gradient(f, x, h)
     errors = np.abs(analytic_grad - numeric) / np.maximum(np.abs(analytic_grad) + np.abs(numeric), 1e-8)
     worst = np.unravel_index(np.argmax(errors), errors.shape)
     return float(errors[worst]), tuple(int(i) for i in worst)

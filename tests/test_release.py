@@ -62,3 +62,33 @@ def test_a_release_never_answers_a_later_assignment(released, assignment, tmp_pa
     nbformat.write(nb, leak / f"{assignment}.ipynb")
     source_nb = REPO / "assignments" / assignment / f"{assignment}.ipynb"
     assert any("line of the reference solution" in p for p in release_guard.problems(leak, assignment, source_nb))
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_the_student_library_holds_no_answer_of_this_or_a_later_assignment(assignment):
+    # the library ships whole with every release: coursekit/gradcheck.py's numerical gradient, say,
+    # is released with the first assignment, so no later one may grade it
+    source_nb = REPO / "assignments" / assignment / f"{assignment}.ipynb"
+    assert release_guard.library_problems(assignment, source_nb) == []
+
+
+def _computing_lines(assignment):
+    source_nb = REPO / "assignments" / assignment / f"{assignment}.ipynb"
+    return sorted(ln for ln in release_guard.solution_lines(assignment, source_nb) if release_guard._computes(ln))
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_the_guard_catches_an_answer_planted_in_the_student_library(assignment, tmp_path):
+    source_nb = REPO / "assignments" / assignment / f"{assignment}.ipynb"
+    later = [a for a in release_guard._later(assignment) if a in assignments()]
+    planted = [_computing_lines(assignment)[0]] + [_computing_lines(a)[0] for a in later[:1]]
+    library = tmp_path / "coursekit"
+    shutil.copytree(REPO / "coursekit", library, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    with (library / "training.py").open("a") as f:
+        f.write("".join(f"\n\ndef helper(x):\n    {line}\n" for line in planted))
+    found = " | ".join(release_guard.library_problems(assignment, source_nb, library))
+    assert all(repr(line) in found for line in planted), found
+    assert "coursekit/training.py" in found
+    # a loop header or a bare return shared with a reference is not an answer
+    assert not release_guard._computes("for epoch in range(epochs):")
+    assert not release_guard._computes("return out, cache")

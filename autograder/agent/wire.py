@@ -6,6 +6,7 @@ Only these cross, as JSON text:
     list, tuple            -> {"__tuple__": [...]} for tuples
     dict with str keys     -> {"__dict__": {...}} (so a student dict can never pose as a tag)
     numpy arrays           -> {"__ndarray__": base64 bytes, "dtype": "float64", "shape": [2, 3]}
+    numpy scalars          -> {"__scalar__": 0.5, "dtype": "float32"} (so a float32 result stays one)
     tagged references      -> {"__rng__": seed}, {"__handle__": "h1", "type": "EarlyStopping"}
 
 This file is standalone (json, base64 and numpy only) because it also runs inside the sandbox,
@@ -14,6 +15,7 @@ checks every size and type before building anything; nothing is ever unpickled o
 """
 import base64
 import json
+import math
 
 import numpy as np
 
@@ -21,7 +23,8 @@ import numpy as np
 DTYPES = frozenset(
     "bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 float16 float32 float64".split()
 )
-TAGS = ("__tuple__", "__dict__", "__ndarray__", "__rng__", "__handle__")
+TAGS = ("__tuple__", "__dict__", "__ndarray__", "__scalar__", "__rng__", "__handle__")
+MAX_DIMENSION = 2**31
 
 
 class WireError(ValueError):
@@ -44,11 +47,15 @@ def to_plain(obj, other, depth=0):
         raise WireError("data nested more than 40 levels deep")
     if obj is None or type(obj) in (bool, str):
         return obj
-    if isinstance(obj, (bool, np.bool_)):
+    if type(obj) in (int, float):
+        return obj
+    if isinstance(obj, np.generic) and obj.dtype.name in DTYPES:
+        return {"__scalar__": obj.item(), "dtype": obj.dtype.name}
+    if isinstance(obj, bool):
         return bool(obj)
-    if isinstance(obj, (int, np.integer)):
+    if isinstance(obj, int):
         return int(obj)
-    if isinstance(obj, (float, np.floating)):
+    if isinstance(obj, float):
         return float(obj)
     if isinstance(obj, np.ndarray):
         arr = np.asarray(obj.view(np.ndarray), order="C")
@@ -107,6 +114,8 @@ def _build(data, tagged, limits, depth, count):
         return {str(k): _build(v, tagged, limits, depth + 1, count) for k, v in data[tag].items()}
     if tag == "__ndarray__":
         return _array(data, limits)
+    if tag == "__scalar__":
+        return _scalar(data)
     if tag in ("__rng__", "__handle__"):
         return tagged(tag, data)
     raise WireError("malformed tagged value")
@@ -116,7 +125,8 @@ def _array(data, limits):
     dtype, shape, payload = data.get("dtype"), data.get("shape"), data.get("__ndarray__")
     if set(data) != {"__ndarray__", "dtype", "shape"} or dtype not in DTYPES:
         raise WireError(f"array of unsupported dtype {dtype!r}")
-    if type(shape) is not list or len(shape) > 8 or not all(type(n) is int and 0 <= n for n in shape):
+    if type(shape) is not list or len(shape) > 8 or not all(
+            type(n) is int and 0 <= n < MAX_DIMENSION for n in shape):
         raise WireError("array with a malformed shape")
     if type(payload) is not str or len(payload) > 4 * limits.max_array_bytes // 3 + 8:
         raise WireError(f"array larger than {limits.max_array_bytes} bytes")
@@ -125,6 +135,23 @@ def _array(data, limits):
     except ValueError:
         raise WireError("array bytes are not valid base64") from None
     dt = np.dtype(dtype)
-    if len(raw) != int(np.prod(shape, dtype=np.int64)) * dt.itemsize:
+    if len(raw) != math.prod(shape) * dt.itemsize:   # Python ints: no overflow
         raise WireError("array bytes do not match its shape and dtype")
-    return np.frombuffer(raw, dtype=dt).reshape(tuple(shape)).copy()
+    try:
+        return np.frombuffer(raw, dtype=dt).reshape(tuple(shape)).copy()
+    except (ValueError, OverflowError, MemoryError):   # e.g. a size-0 array of absurd dimensions
+        raise WireError("array with an unsupported shape") from None
+
+
+def _scalar(data):
+    dtype, value = data.get("dtype"), data.get("__scalar__")
+    if set(data) != {"__scalar__", "dtype"} or dtype not in DTYPES:
+        raise WireError(f"scalar of unsupported dtype {dtype!r}")
+    kind = np.dtype(dtype).kind
+    if not (type(value) is bool if kind == "b" else type(value) is int if kind in "iu"
+            else type(value) in (int, float)):
+        raise WireError(f"scalar value does not fit its dtype {dtype}")
+    try:
+        return np.dtype(dtype).type(value)
+    except (OverflowError, ValueError):
+        raise WireError(f"scalar value out of range for {dtype}") from None

@@ -18,7 +18,8 @@ against PyTorch's autograd in the project's tests (tests/test_activations_suite.
 """
 import numpy as np
 
-from autograder.grading import ATOL, RTOL, Handle, copied, describe, fail, graded, mismatch
+from autograder.grading import (ATOL, RTOL, GradingFailure, Handle, StudentError, copied, describe, fail,
+                                graded, mismatch)
 from autograder.suites.activations.variants import V
 from solutions import activations as ref
 
@@ -172,8 +173,11 @@ def _expect_backward(student, forward, backward, args, dout, given, names=("dx",
     """Run the student's forward on args, then their backward on (dout, their cache); compare with
     the reference. `names` names the items of the result (a tuple when there are several)."""
     ref_out, ref_cache = _run_here(getattr(ref, forward), *args)
-    out, cache = _forward(student, forward, args)
-    if mismatch(out, ref_out) is None:
+    try:
+        out, cache = _forward(student, forward, args)
+    except (GradingFailure, StudentError):   # the forward's failure is the forward's item only
+        out = None
+    if out is not None and mismatch(out, ref_out) is None:
         setting = (f"{backward}(dout, cache), with dout of shape {dout.shape} and the cache that "
                    f"your {forward}({given}) returned")
     else:

@@ -273,7 +273,7 @@ def relu_returns_mask(x):
 @V.mutant("relu_forward", hint="relu_forward sets the negative entries of its input x to 0 in "
                                "place, so the caller's array changes: in a network that array is "
                                "the previous layer's output, still needed by its backward pass. "
-                               "Return a new array.")
+                               "Return a new array.", mistake="in-place")
 def relu_in_place(x):
     x[x < 0] = 0.0
     return x, (x, x)

@@ -609,6 +609,11 @@ def test_dual_matches_finite_differences(student):
 
 
 # ------------------------------------------------------------------------------ check_gradient
+# The student library hands out the numerical gradient (coursekit.gradcheck.numerical_gradient)
+# from the first assignment on, and the notebook says to use it: this item grades what the library
+# does not give, the comparison (each entry's relative error with its guard, the largest one and
+# where it is) and passing h through. A student who writes the centered differences themselves is
+# graded on them too (forward differences, a fixed h: known mutants).
 
 def _run_check(student, case, x, h, setting):
     got = student.call("run_check", case, x, h)

@@ -275,7 +275,7 @@ def small_uniform(shape, rng, std=0.01):
 @V.mutant("small_random_init", hint="The numbers come from numpy's global random generator "
                                     "(np.random.randn ...), not from rng: the same rng seed gives "
                                     "different weights, so no experiment can be repeated. Draw "
-                                    "from rng only.")
+                                    "from rng only.", mistake="global-rng")
 def small_global_rng(shape, rng, std=0.01):
     return np.random.randn(*shape) * std
 

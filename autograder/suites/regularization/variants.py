@@ -370,7 +370,7 @@ def max_norm_inverted_ratio(W, c):
 
 @V.mutant("max_norm", hint="max_norm changes the array it was given (in place) instead of "
                            "returning a new one, so any code still holding the old weights sees "
-                           "them change.")
+                           "them change.", mistake="in-place")
 def max_norm_in_place(W, c):
     norms = np.linalg.norm(W, axis=0)
     too_big = norms > c

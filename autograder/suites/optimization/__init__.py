@@ -1,0 +1,1 @@
+"""Hidden suite of the optimization assignment (never released to students)."""
