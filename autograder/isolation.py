@@ -255,17 +255,20 @@ def kill_uid(uid):
         time.sleep(0.01)
 
 
-def _running(uid):
-    """Whether `uid` has a process that is not a zombie (a zombie, dead but not yet reaped by its
-    parent, can still be signalled, so kill() alone cannot tell)."""
+def _living():
+    """(pid, uid) of every process that is not a zombie (a zombie, dead but not yet reaped by its
+    parent, can still be signalled, so kill() alone cannot tell; it holds nothing but its pid)."""
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
         except OSError:
             continue
-        if int(fields.get("Uid", "-1 0").split()[0]) == uid and not fields.get("State", "").strip().startswith("Z"):
-            return True
-    return False
+        if not fields.get("State", "").strip().startswith("Z"):
+            yield int(status.parent.name), int(fields.get("Uid", "-1 0").split()[0])
+
+
+def _running(uid):
+    return any(owner == uid for _, owner in _living())
 
 
 def sweep_stale():
@@ -288,16 +291,7 @@ def sweep_stale():
 
 def orphans():
     """Pids of sandbox processes whose grading worker is gone (there should never be any)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                uid = entry.stat().st_uid
-            except FileNotFoundError:
-                continue
-            if uid >= UID_BASE and not _alive(worker_of(uid)):
-                found.append(int(entry.name))
-    return found
+    return [pid for pid, uid in _living() if uid >= UID_BASE and not _alive(worker_of(uid))]
 
 
 def _alive(pid):

@@ -362,10 +362,15 @@ def test_a_cpu_bomb_gets_about_one_core():
     with Sandbox("s.ipynb", "{}") as sb:
         assert "cpu" in sb.cgroup.active
         sb.start()
-        _run(sb, "import os, time\nend = time.time() + 3\nfor _ in range(16):\n    if os.fork() == 0:\n"
-                 "        while time.time() < end:\n            pass\n        os._exit(0)\ntime.sleep(3.5)")
-        stat = dict(line.split() for line in (sb.cgroup.dirs["cpu"] / "cpu.stat").read_text().splitlines())
-    assert int(stat.get("nr_throttled", 0)) > 0, "the quota held the bomb back"
+        out = _run(sb, "import os, resource, time\nstart = time.time()\nend = start + 3\npids = []\n"
+                       "for _ in range(16):\n    pid = os.fork()\n    if pid == 0:\n"
+                       "        while time.time() < end:\n            pass\n        os._exit(0)\n    pids.append(pid)\n"
+                       "for pid in pids:\n    os.waitpid(pid, 0)\n"
+                       "used = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+                       "print(used.ru_utime + used.ru_stime, time.time() - start)")
+    cpu, wall = map(float, out.split())
+    # 16 busy processes on this machine's cores, held to one of them (a loaded machine gives less)
+    assert cpu <= 1.15 * wall + 0.2, f"{cpu:.1f} CPU seconds in {wall:.1f} s"
 
 
 def test_a_flood_on_iopub_waits_in_the_kernel_not_in_the_grader():
