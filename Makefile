@@ -25,9 +25,19 @@ SANDBOX_BASE ?= $(PYTHON)
 SANDBOX_ENV  ?= $(CURDIR)/.venv-sandbox
 endif
 
-.PHONY: setup test demo data clean
+.PHONY: setup test demo data clean sandbox-tools
 
-setup: $(STAMP)
+setup: $(STAMP) sandbox-tools
+
+# As root, kernels get an allow-listed filesystem and their own namespaces from bubblewrap
+# (Debian's `bubblewrap`): installed here if missing, a no-op once it is.
+sandbox-tools:
+ifeq ($(shell id -u),0)
+	@command -v bwrap >/dev/null || { command -v apt-get >/dev/null \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q bubblewrap >/dev/null \
+	  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q bubblewrap >/dev/null; }; } \
+	  || echo "warning: could not install bubblewrap: kernels will see the whole filesystem (see README, Security model)" >&2
+endif
 
 $(STAMP): pyproject.toml $(SANDBOX_REQS)
 	$(PYTHON) -m venv $(VENV)

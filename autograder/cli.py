@@ -1,6 +1,6 @@
 """`course`: the one command for TAs, instructors and students.
 
-    course init DIR                    make a course directory (nbgrader config, exchange)
+    course init DIR [--exchange PATH]  make a course directory (nbgrader config; exchange outside it)
     course release A                   generate the student version, check it leaks nothing, release
     course collect A [--zip FILE]      collect from the nbgrader exchange, or from an LMS zip
     course autograde A [--student S]   grade in the sandbox, write results and the gradebook
@@ -37,6 +37,8 @@ def _parser():
 
     sp = sub.add_parser("init", help="make a course directory")
     sp.add_argument("directory", type=Path)
+    sp.add_argument("--exchange", type=Path, help="nbgrader exchange root, outside the course directory "
+                                                  "(default: /srv/nbgrader/exchange)")
     for name in ("release", "feedback"):
         with_course(sub.add_parser(name)).add_argument("assignment")
     sp = with_course(sub.add_parser("collect"))
@@ -69,7 +71,8 @@ def main(argv=None):
     from autograder.course import Course, CourseError
     try:
         if args.command == "init":
-            print(f"course directory ready: {Course(args.directory).init().root}")
+            course = Course(args.directory).init(args.exchange)
+            print(f"course directory ready: {course.root} (exchange: {course.exchange})")
         elif args.command == "demo":
             demo.run(args.dir)
         else:

@@ -43,8 +43,11 @@ def collect(course, assignment, zip_path=None):
     course.release_notebooks(assignment)
     if zip_path is None:
         course.nbgrader("collect", assignment, "--update")
-        return sorted(course.submissions(assignment))
-    return _collect_zip(course, assignment, zip_path)
+        collected = sorted(course.submissions(assignment))
+    else:
+        collected = _collect_zip(course, assignment, zip_path)
+    course.lock_submissions()
+    return collected
 
 
 def _collect_zip(course, assignment, zip_path):

@@ -9,12 +9,18 @@
       results/<A>/<s>.json   one result file per submission
       feedback/<s>/<A>/      feedback for the student
       gradebook.db           nbgrader's SQLite gradebook
-      exchange/              nbgrader's local exchange
+
+The directory is readable by its owner and group only from the moment it is made, and collected
+submissions are writable by the grader alone. Students reach the course only through nbgrader's
+exchange, which lives outside it (/srv/nbgrader/exchange, nbgrader's shared layout, or the path
+given to `course init --exchange`) with nbgrader's own permissions: students write their
+submissions into inbound/ and read releases and their own feedback, nothing else.
 
 nbgrader's own commands keep working on it: `course` only adds steps around them.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,6 +31,9 @@ import nbformat
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = REPO / "assignments"
 COURSE_ID = "deepnets"
+EXCHANGE = Path("/srv/nbgrader/exchange")   # nbgrader's default root for a shared server
+COURSE_MODE, SUBMISSION_DIR_MODE, SUBMISSION_FILE_MODE = 0o750, 0o750, 0o640
+EXCHANGE_MODE = 0o777                        # what nbgrader's release_assignment asks of its root
 # The order students meet the assignments in: a release may use earlier assignments' answers.
 COURSE_ORDER = ["activations", "backprop", "initialization", "normalization", "regularization",
                 "optimization", "capstone"]
@@ -60,15 +69,44 @@ class Course:
     def gradebook_url(self):
         return f"sqlite:///{self.path('gradebook.db')}"
 
-    def init(self):
-        """Create the directory, its nbgrader config and exchange (idempotent)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        exchange = self.path("exchange")
-        exchange.mkdir(exist_ok=True)
+    @property
+    def exchange(self):
+        """The nbgrader exchange root named in this course's config."""
+        found = re.search(r"^c\.Exchange\.root = (['\"])(.*)\1$", self.path("nbgrader_config.py").read_text(), re.M)
+        return Path(found.group(2)) if found else EXCHANGE
+
+    def init(self, exchange=None):
+        """Create the directory (closed to other users), its nbgrader config and an exchange outside
+        it (idempotent: an existing config keeps its exchange)."""
         config = self.path("nbgrader_config.py")
+        exchange = Path(exchange or (self.exchange if config.is_file() else EXCHANGE)).resolve()
+        if exchange == self.root or self.root in exchange.parents:
+            raise CourseError(f"the exchange {exchange} must be outside the course directory, which students "
+                              f"cannot enter")
+        try:
+            if not exchange.is_dir():
+                exchange.mkdir(parents=True)
+                os.chmod(exchange, EXCHANGE_MODE)
+        except OSError as exc:
+            raise CourseError(f"cannot make the exchange {exchange}: {exc.strerror}; "
+                              f"give another with --exchange PATH") from None
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.root, COURSE_MODE)
+        except OSError as exc:
+            raise CourseError(f"cannot make the course directory {self.root}: {exc.strerror}") from None
         if not config.exists():
             config.write_text(CONFIG.format(course_id=COURSE_ID, root=str(self.root), exchange=str(exchange)))
         return self
+
+    def lock_submissions(self):
+        """Collected submissions: readable by the course's owner and group, writable by the grader alone."""
+        for dirpath, dirnames, filenames in os.walk(self.path("submitted")):
+            os.chmod(dirpath, SUBMISSION_DIR_MODE)
+            for name in filenames:
+                path = os.path.join(dirpath, name)
+                if not os.path.islink(path):
+                    os.chmod(path, SUBMISSION_FILE_MODE)
 
     def require(self):
         if not self.path("nbgrader_config.py").is_file():

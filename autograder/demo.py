@@ -68,7 +68,7 @@ def submit(course, assignment, student, notebook, files=()):
     commands)."""
     home = course.path("students", student)
     home.mkdir(parents=True, exist_ok=True)
-    flags = ["--course", "deepnets", f"--Exchange.root={course.path('exchange')}",
+    flags = ["--course", "deepnets", f"--Exchange.root={course.exchange}",
              "--Exchange.path_includes_course=False"]
     if not (home / assignment).exists():
         course.nbgrader("fetch_assignment", assignment, *flags, cwd=home)
@@ -81,7 +81,7 @@ def submit(course, assignment, student, notebook, files=()):
 def run(root=None, assignments=None, say=print):
     started = time.monotonic()
     root = root or REPO / ".demo" / datetime.now().strftime("course-%Y%m%d-%H%M%S")
-    course = Course(root).init()
+    course = Course(root).init(exchange=f"{root}-exchange")   # outside the course, as on a server
     say(f"Course directory: {course.root}")
     table = {}
     for assignment in assignments or demo_assignments():

@@ -16,6 +16,10 @@ from autograder.notebook import NotebookRejected, read_untrusted, restore
 from autograder.session import SandboxUnavailable, Session
 
 ENGINE_FILES = ("boundary.py", "grading.py", "diagnosis.py", "suite.py", "agent/wire.py", "agent/agent.py")
+# What one submission may put into its result (and so its feedback): a notebook of thousands of
+# failing cells gets the first MAX_LISTED of them and a count of the rest.
+MAX_LISTED = 20
+MAX_TEXT = 2000
 SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
 
 
@@ -64,6 +68,7 @@ def grade_submission(assignment, student, notebook_path, release_nb, policy=None
         tests = suite.run_suite(assignment, session, files=Path(notebook_path).parent,
                                 hidden_data=hidden_data)
         result["cells"] = session.cell_report()
+        result["notes"] += session.notes()
         result["timings"].update(session.timings())
     for t in tests:
         result["items"][t.item]["tests"].append(t.as_dict())
@@ -85,9 +90,25 @@ def _finish(result, started, rejected=None, error=None):
         result["status"], result["reason"] = "rejected", rejected
     if error:   # the grader's fault: no score is recorded, and the next run grades it again
         result["status"], result["reason"] = "error", error
+    _bound(result)
     for entry in result["items"].values():
         entry["score"] = round(entry["score"], 6)
     result["score"] = round(sum(e["score"] for e in result["items"].values()), 6)
     result["max_score"] = round(sum(e["max_score"] for e in result["items"].values()), 6)
     result["timings"]["total_seconds"] = round(time.monotonic() - started, 3)
     return result
+
+
+def _bound(result):
+    """Cap what the submission controls: how many cells and notes are listed, how long a text is."""
+    cells, notes = result["cells"], result["notes"]
+    if len(cells) > MAX_LISTED:
+        notes.append(f"{len(cells) - MAX_LISTED} more cells did not finish; only the first {MAX_LISTED} are listed.")
+    if len(notes) > MAX_LISTED:
+        notes[MAX_LISTED - 1:] = [f"{len(notes) - MAX_LISTED + 1} more notes like these are left out."]
+    result["cells"] = [{**c, "error": c["error"][:MAX_TEXT]} for c in cells[:MAX_LISTED]]
+    result["notes"] = [n[:MAX_TEXT] for n in notes]
+    result["reason"] = result["reason"][:MAX_TEXT]
+    for entry in result["items"].values():
+        for test in entry["tests"]:
+            test["message"] = test["message"][:MAX_TEXT]

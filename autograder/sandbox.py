@@ -8,11 +8,14 @@ grader's file descriptors into the child) with:
 - a clean environment: none of the grader's variables cross;
 - resource limits: address space, CPU seconds, processes, open files, file size, no core files;
 - a new session, so a deadline kills the whole process group;
-- as root, the isolation of autograder/isolation.py (own uid, tmpfs directory, no network,
-  private /tmp).
+- as root, the isolation of autograder/isolation.py (own uid, tmpfs directory, an allow-listed
+  filesystem, its own PID, IPC and network namespaces) and a cgroup of its own
+  (autograder/cgroup.py: about one core, one memory limit for all its processes, a process limit).
 
 ZeroMQ talks over unix sockets (ipc transport) in the working directory, which needs no network,
-and refuses any message over MAX_MESSAGE bytes. `Sandbox.protections` records what was in force.
+refuses any message over MAX_MESSAGE bytes and queues at most QUEUED_MESSAGES of them in the
+grader. Everything the kernel sends is untrusted: a frame that is not a well-formed Jupyter
+message is dropped and counted. `Sandbox.protections` records what was in force.
 """
 import json
 import os
@@ -32,16 +35,20 @@ from jupyter_client import BlockingKernelClient
 
 from autograder import isolation
 from autograder.agent.agent import RESULT_MIME
+from autograder.cgroup import Cgroup, available_controllers
 
 STUDENT_LIBRARY = Path(__file__).resolve().parent.parent / "coursekit"
 MAX_MESSAGE = 64 * 2**20
+QUEUED_MESSAGES = 2     # per channel: what a kernel floods beyond this waits in its own memory
+MALFORMED = (ValueError, KeyError, TypeError, AttributeError, IndexError)   # from a bad frame
 
 
 @dataclass
 class Policy:
-    memory_bytes: int = 3 * 2**30
-    cpu_seconds: int = 600
-    processes: int = 256          # per uid, threads included
+    memory_bytes: int = 3 * 2**30  # per process (address space) and, with a cgroup, the whole sandbox
+    cpu_seconds: int = 600         # per process
+    cpu_cores: float = 1.0         # the whole sandbox's CPU share, with a cgroup
+    processes: int = 256           # per uid and, with a cgroup, per sandbox; threads included
     open_files: int = 256
     file_bytes: int = 64 * 2**20
     disk_bytes: int = 256 * 2**20
@@ -77,22 +84,36 @@ def sandbox_python():
     return marker.read_text().strip() if marker.is_file() else sys.executable
 
 
-def protections(policy):
-    """What this machine lets us enforce, as recorded in every result."""
+CGROUP_WORDS = {"cpu_cores": "CPU share", "memory_bytes": "total memory", "processes": "process count"}
+CGROUP_MISSING = {"cpu_cores": "every core", "memory_bytes": "the memory limit once per process",
+                  "processes": "up to the per-uid process limit"}
+
+
+def protections(policy, controllers=None):
+    """What this machine lets us enforce, as recorded in every result (`controllers`: the cgroup
+    controllers of one sandbox; by default, those this machine would give one)."""
     root = isolation.is_root()
-    isolated = root and isolation.namespaces_available()
+    allowlist = isolation.allowlist_available()
+    isolated = root and (allowlist or isolation.namespaces_available())
+    controllers = available_controllers(policy) if controllers is None else controllers
     return {
         "separate_process": True,
         "own_directory": True,
         "clean_environment": True,
         "own_unprivileged_uid": root,
+        "filesystem_allow_list": allowlist,
+        "own_process_namespace": allowlist,
+        "own_ipc_namespace": allowlist,
         "network_isolated": isolated,
         "private_tmp": isolated,
         "disk_limit_bytes": policy.disk_bytes if root else None,
+        "cgroup": {"cpu_cores": policy.cpu_cores if "cpu" in controllers else None,
+                   "memory_bytes": policy.memory_bytes if "memory" in controllers else None,
+                   "processes": policy.processes if "pids" in controllers else None},
         "limits": {"memory_bytes": policy.memory_bytes, "cpu_seconds": policy.cpu_seconds,
                    "processes": policy.processes if root else None, "open_files": policy.open_files,
                    "file_bytes": policy.file_bytes, "output_bytes": policy.output_bytes,
-                   "message_bytes": MAX_MESSAGE},
+                   "message_bytes": MAX_MESSAGE, "queued_messages": QUEUED_MESSAGES},
         "deadlines": {"cell": policy.cell_timeout, "call": policy.call_timeout,
                       "submission": policy.submission_timeout},
     }
@@ -100,18 +121,31 @@ def protections(policy):
 
 def describe(active):
     """(one summary line, warnings) on what a sandbox enforces here, for the person grading."""
-    summary = (f"sandbox: {'an unprivileged uid per worker' if active['own_unprivileged_uid'] else 'YOUR uid'}, network "
-               f"{'isolated' if active['network_isolated'] else 'NOT isolated'}, limits on memory, CPU "
-               f"time, files and output, deadlines per cell ({active['deadlines']['cell']:g} s) and per call "
-               f"({active['deadlines']['call']:g} s)")
+    view = "an allow-listed filesystem and its own processes" if active["filesystem_allow_list"] else "the whole filesystem"
+    summary = (f"sandbox: {'an unprivileged uid per sandbox' if active['own_unprivileged_uid'] else 'YOUR uid'}, {view}, "
+               f"network {'isolated' if active['network_isolated'] else 'NOT isolated'}, "
+               f"a cgroup capping {', '.join(CGROUP_WORDS[k] for k, v in active['cgroup'].items() if v) or 'nothing'}, "
+               f"limits on memory, CPU time, files and output, deadlines per cell "
+               f"({active['deadlines']['cell']:g} s) and per call ({active['deadlines']['call']:g} s)")
     warnings = []
     if not active["own_unprivileged_uid"]:
         warnings.append("not running as root, so student code runs as YOUR user: it can read and change "
                         "any file you can (the solutions, the gradebook, other submissions) and signal your "
                         "processes. Limits and deadlines still apply, and scores are still computed outside "
                         "its process. Grade as root (a container will do) for the full sandbox.")
+    elif not active["filesystem_allow_list"]:
+        warnings.append("bubblewrap (bwrap) is missing or cannot make user namespaces here: student code sees "
+                        "every file any local user may read (another checkout of the course, a backup, an "
+                        "installed copy with its solutions), every process, and leaves System V and POSIX IPC "
+                        "objects for the next submission. Install Debian's `bubblewrap` (`make setup` as root does).")
     if not active["network_isolated"]:
         warnings.append("no network namespace: student code can reach the network, and /tmp is shared.")
+    missing = [k for k, v in active["cgroup"].items() if v is None]
+    if missing:
+        warnings.append(f"no cgroup for its {' and '.join(CGROUP_WORDS[k] for k in missing)} (needs root and a "
+                        f"writable cgroup v1 or v2 controller): one submission's many processes can take "
+                        + " and ".join(CGROUP_MISSING[k] for k in missing)
+                        + ", and slow the grading of every other submission.")
     return summary, warnings
 
 
@@ -129,15 +163,18 @@ class Sandbox:
 
     def __init__(self, notebook_name, notebook_text, policy=None):
         self.policy = policy or Policy()
-        self.protections = protections(self.policy)
         self.uid = isolation.sandbox_uid()
         self.dir = isolation.make_workdir(self.policy.disk_bytes)
+        self.cgroup = Cgroup(f"course-sandbox-{self.dir.name}", self.policy)
+        self.protections = protections(self.policy, self.cgroup.active)
         (self.dir / notebook_name).write_text(notebook_text, encoding="utf-8")
         shutil.copytree(STUDENT_LIBRARY, self.dir / "coursekit",
                         ignore=shutil.ignore_patterns("__pycache__"))
         self.proc = None
         self.client = None
         self.stderr = None
+        self.given = False       # is the working directory the sandbox uid's yet?
+        self.malformed = 0       # frames from the kernel that were not well-formed messages
 
     def __enter__(self):
         return self
@@ -149,29 +186,29 @@ class Sandbox:
     def start(self):
         self.stop()
         isolation.kill_uid(self.uid)   # nothing of an earlier kernel may race what we write next
-        run = self._fresh_run_dir()
-        conn_file = run / "connection.json"
-        info = {"transport": "ipc", "ip": str(run / "ipc"), "key": secrets.token_hex(32),
-                "signature_scheme": "hmac-sha256", "kernel_name": "python3",
-                "shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5}
-        conn_file.write_text(json.dumps(info))
-        if self.uid is not None:
-            isolation.give_to(self.dir, self.uid)
-        os.chmod(self.dir, 0o700)
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.dir), "LANG": "C.UTF-8", "USER": "student",
-               "PYTHONPATH": str(self.dir), "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
-               "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(run / "mpl"), "IPYTHONDIR": str(run / "ipython"),
-               "JUPYTER_RUNTIME_DIR": str(run), "JUPYTER_PLATFORM_DIRS": "1",
-               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-        self.stderr = open(run / "kernel.stderr", "w+b")   # capped by RLIMIT_FSIZE and the tmpfs
+        self.cgroup.kill()
+        allowlist = self.protections["filesystem_allow_list"]
+        home = isolation.SANDBOX_HOME if allowlist else self.dir   # where the kernel sees its folder
+        try:
+            info, env = self._prepare(home)
+        except OSError as exc:   # after a first start, the kernel's doing: a full disk, a broken folder
+            raise KernelGone(f"the kernel's folder could not be prepared ({exc.strerror or exc})") from None
+        python = sandbox_python()
+        command = [python, "-m", "ipykernel_launcher", "-f", str(home / ".kernel" / "connection.json"),
+                   "--HistoryManager.enabled=False"]
+        try:
+            view = isolation.view(python, self.dir) if allowlist else []
+        except OSError as exc:
+            raise KernelGone(f"the kernel did not start: {exc}") from None
         self.proc = subprocess.Popen(
-            [sandbox_python(), "-m", "ipykernel_launcher", "-f", str(conn_file), "--HistoryManager.enabled=False"],
+            view + command,
             cwd=self.dir, env=env, stdin=subprocess.DEVNULL, stdout=self.stderr, stderr=self.stderr,
             close_fds=True, start_new_session=True,
             preexec_fn=isolation.child_setup(_limits(self.policy, self.uid is not None), self.uid,
-                                             self.protections["network_isolated"]))
+                                             self.protections["network_isolated"] and not allowlist, self.cgroup))
         context = zmq.Context()
         context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)   # a huge message drops the link, not us
+        context.setsockopt(zmq.RCVHWM, QUEUED_MESSAGES)   # a flood waits in the kernel, not in us
         self.client = BlockingKernelClient(context=context)
         self.client.load_connection_info(info)
         # No heartbeat channel: jupyter_client declares a kernel dead when one heartbeat takes over
@@ -181,6 +218,26 @@ class Sandbox:
         if why:
             self.kill()
             raise KernelGone(f"the kernel did not start: {why}")
+
+    def _prepare(self, home):
+        """The kernel's connection file and log in a fresh .kernel folder, for a kernel that sees
+        its folder at `home`; returns (our connection info, the kernel's environment)."""
+        run, inside = self._fresh_run_dir(), home / ".kernel"
+        info = {"transport": "ipc", "ip": str(run / "ipc"), "key": secrets.token_hex(32),
+                "signature_scheme": "hmac-sha256", "kernel_name": "python3",
+                "shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5}
+        (run / "connection.json").write_text(json.dumps({**info, "ip": str(inside / "ipc")}))
+        if self.uid is not None:   # the whole folder once; later only what was made anew
+            isolation.give_to(run if self.given else self.dir, self.uid)
+            self.given = True
+        os.chmod(self.dir, 0o700)
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", "USER": "student",
+               "PYTHONPATH": str(home), "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
+               "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(inside / "mpl"), "IPYTHONDIR": str(inside / "ipython"),
+               "JUPYTER_RUNTIME_DIR": str(inside), "JUPYTER_PLATFORM_DIRS": "1",
+               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        self.stderr = open(run / "kernel.stderr", "w+b")   # capped by RLIMIT_FSIZE and the tmpfs
+        return info, env
 
     def _fresh_run_dir(self):
         """.kernel, made anew: an earlier kernel owned it, and we write there as root, so a symlink
@@ -199,20 +256,14 @@ class Sandbox:
             if not self.alive():
                 return _death(self.proc.returncode) + self._stderr_tail()
             self.client.kernel_info()
-            try:
-                reply = self.client.get_shell_msg(timeout=1)
-            except queue.Empty:
-                continue
-            if reply["msg_type"] != "kernel_info_reply":   # to any of our requests: a slow kernel
-                continue                                     # answers each a second late
-            try:   # iopub subscriptions connect late: without one, an execution's output is lost
-                self.client.get_iopub_msg(timeout=0.5)
-            except queue.Empty:
+            reply = self._receive(self.client.get_shell_msg, 1)
+            if reply is None or reply[1] != "kernel_info_reply":   # to any of our requests: a slow
+                continue                                             # kernel answers each a second late
+            # iopub subscriptions connect late: without one, an execution's output is lost
+            if self._receive(self.client.get_iopub_msg, 0.5) is None:
                 continue
             while time.monotonic() < deadline:   # a kernel may print forever (a planted sitecustomize)
-                try:
-                    self.client.get_iopub_msg(timeout=0.05)
-                except queue.Empty:
+                if self._receive(self.client.get_iopub_msg, 0.05) is None:
                     break
             return None
         return f"no answer within {self.policy.startup_timeout:.0f} seconds"
@@ -225,6 +276,22 @@ class Sandbox:
         tail = os.pread(fd, 300, max(0, size - 300)).decode("utf-8", "replace").strip()
         return f"; it printed: {tail}" if tail else ""
 
+    def _receive(self, get, timeout):
+        """(parent msg_id, msg_type, content) of the next message, or None if none came in time.
+        A frame that is not a well-formed message (the kernel may write anything to its sockets)
+        is dropped and counted."""
+        try:
+            msg = get(timeout=timeout)
+            parent, kind, content = msg["parent_header"], msg["msg_type"], msg["content"]
+            if isinstance(parent, dict) and isinstance(kind, str) and isinstance(content, dict):
+                return parent.get("msg_id"), kind, content
+        except queue.Empty:
+            return None
+        except MALFORMED:
+            pass
+        self.malformed += 1
+        return "", "malformed", {}
+
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
@@ -232,9 +299,10 @@ class Sandbox:
         """Kill the kernel's process group and, as root, every process of the sandbox uid."""
         if self.proc is not None:
             try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
+                os.killpg(self.proc.pid, signal.SIGKILL)   # with bwrap: its PID namespace ends too
             except ProcessLookupError:
                 pass
+            self.cgroup.kill()
             isolation.kill_uid(self.uid)
             self.proc.wait()
         self.stop()
@@ -254,6 +322,7 @@ class Sandbox:
     def close(self):
         self.kill()
         isolation.kill_uid(self.uid)   # children that outlived a kernel which exited by itself
+        self.cgroup.close()
         isolation.remove_workdir(self.dir)
 
     # -- running code -----------------------------------------------------------------------
@@ -270,27 +339,28 @@ class Sandbox:
                 self.kill()
                 return Execution("timeout", "".join(out), {"ename": "Timeout", "evalue":
                                  f"still running after {timeout:.0f} s"}, None, time.monotonic() - start)
-            try:
-                msg = self.client.get_iopub_msg(timeout=min(remaining, 0.5))
-            except queue.Empty:
+            msg = self._receive(self.client.get_iopub_msg, min(remaining, 0.5))
+            if msg is None:
                 if not self.alive():
                     code = self.proc.returncode
                     self.kill()
                     return Execution("dead", "".join(out), {"ename": "KernelDied", "evalue": _death(code)},
                                      None, time.monotonic() - start)
                 continue
-            if msg["parent_header"].get("msg_id") != msg_id:
+            parent, kind, content = msg
+            if parent != msg_id:
                 continue
-            kind, content = msg["msg_type"], msg["content"]
             if kind == "stream" and budget > 0:
                 text = str(content.get("text", ""))[:budget]
                 budget -= len(text)
                 out.append(text)
-            elif kind == "display_data" and RESULT_MIME in content.get("data", {}):
+            elif kind == "display_data" and isinstance(content.get("data"), dict) \
+                    and isinstance(content["data"].get(RESULT_MIME), str):
                 result = content["data"][RESULT_MIME]
             elif kind == "error":
+                tb = content.get("traceback")
                 error = {"ename": str(content.get("ename", ""))[:200], "evalue": str(content.get("evalue", ""))[:2000],
-                         "traceback": [str(t)[:2000] for t in content.get("traceback", [])[-20:]]}
+                         "traceback": [str(t)[:2000] for t in tb[-20:]] if isinstance(tb, list) else []}
             elif kind == "status" and content.get("execution_state") == "idle":
                 return Execution("error" if error else "ok", "".join(out), error, result,
                                  time.monotonic() - start)

@@ -142,3 +142,10 @@ class Session:
     def timings(self):
         return {"cells_seconds": round(sum(ex.seconds for ex in self.cells.values()), 3),
                 "restarts": self.restarts}
+
+    def notes(self):
+        """Sentences for the student on what the kernel did to the grading itself."""
+        if not self.sandbox.malformed:
+            return []
+        return [f"The notebook's kernel sent {self.sandbox.malformed} message(s) that were not valid Jupyter "
+                f"messages (something wrote to its sockets); they were ignored."]

@@ -79,7 +79,8 @@ def released(tmp_path_factory):
     """(course, releases): one course directory shared by the tests that need released assignments."""
     from autograder.course import Course
 
-    course = Course(tmp_path_factory.mktemp("released") / "course").init()
+    root = tmp_path_factory.mktemp("released")
+    course = Course(root / "course").init(exchange=root / "exchange")
     return course, _Releases(course)
 
 

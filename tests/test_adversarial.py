@@ -5,7 +5,12 @@ import hashlib
 import json
 import os
 import re
+import secrets
+import shutil
+import sys
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -14,7 +19,8 @@ from nbgrader.api import Gradebook
 from adversarial.corpus import CASES, GRADER_SECRET
 from autograder import commands, isolation, release_guard
 from autograder.course import REPO
-from autograder.sandbox import Policy
+from autograder.pipeline import MAX_LISTED
+from autograder.sandbox import Policy, protections
 from autograder.simulate import fill, student_sources
 from conftest import submit_directly
 
@@ -22,6 +28,39 @@ A = "regularization"
 INSTRUCTOR_FILES = [REPO / "solutions" / f"{A}.py", REPO / "autograder" / "suites" / A,
                     REPO / "data" / "hidden", REPO / "assignments" / A]
 CANARY = re.compile(rb"course-canary-[0-9a-f]{16}")
+# A grading server holds other readable copies of the course: a second checkout, a TA's clone,
+# an installed package whose data holds the solutions and suites. Planted while a batch is graded.
+COPIED = ("solutions", "autograder", "data/hidden", "assignments")
+COPY_PLACES = ("/srv/course-copy-{tag}", "/home/course-copy-{tag}",
+               f"/usr/local/lib/python{sys.version_info.major}.{sys.version_info.minor}/dist-packages")
+
+
+@contextmanager
+def readable_copies():
+    """World-readable copies of the instructor's files outside the course, removed afterwards."""
+    if not isolation.is_root():
+        yield []
+        return
+    tag, made = secrets.token_hex(4), []
+    try:
+        for place in COPY_PLACES:
+            root = Path(place.format(tag=tag))
+            for part in COPIED:
+                top = root / part.split("/")[0]
+                if top.exists():
+                    continue   # never touch what the machine already holds
+                shutil.copytree(REPO / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+                made.append(top)
+            for d, _, files in os.walk(root):
+                os.chmod(d, 0o755)
+                for f in files:
+                    os.chmod(os.path.join(d, f), 0o644)
+        yield made
+    finally:
+        for path in made:
+            shutil.rmtree(path, ignore_errors=True)
+        for place in COPY_PLACES[:2]:
+            shutil.rmtree(place.format(tag=tag), ignore_errors=True)
 
 
 def _digest(paths):
@@ -41,6 +80,7 @@ def _notebook(release_nb, case):
     return case.raw(json.loads(nbformat.writes(nb))) if callable(case.raw) else case.raw
 
 
+POLICY = Policy(cell_timeout=10, call_timeout=3, submission_timeout=90)
 # Two batches, one per pytest-xdist worker (the first part of a test's id: see tests/conftest.py).
 BATCHES = 2
 _GRADED = {}
@@ -69,10 +109,11 @@ def graded(released, report_time, k):
     os.environ.update(GRADER_SECRET)
     start = time.monotonic()
     try:
-        # Deadlines short enough that the looping cases end soon, long enough that an honest cell
-        # (the imports) finishes on a loaded machine.
-        results = commands.autograde(course, A, [f"adv-{c.name}" for c in cases], workers=2, progress=False,
-                                     policy=Policy(cell_timeout=10, call_timeout=3, submission_timeout=90))
+        with readable_copies():
+            # Deadlines short enough that the looping cases end soon, long enough that an honest
+            # cell (the imports) finishes on a loaded machine.
+            results = commands.autograde(course, A, [f"adv-{c.name}" for c in cases], workers=2, progress=False,
+                                         policy=POLICY)
     finally:
         for key in GRADER_SECRET:
             os.environ.pop(key)
@@ -102,7 +143,31 @@ def test_case_meets_the_pass_bar(released, report_time, case):
 
 def test_the_corpus_is_large_and_covers_every_kind_of_attack():
     assert len(CASES) >= 40
-    assert {c.category for c in CASES} == {"patch", "lie", "read", "forge", "dos", "tamper", "network"}
+    assert {c.category for c in CASES} == {"patch", "lie", "read", "leftover", "forge", "dos", "tamper", "network"}
+
+
+def test_a_batch_is_graded_with_every_protection():
+    if not isolation.is_root():
+        pytest.skip("the full sandbox needs root")
+    active = protections(POLICY)
+    assert active["filesystem_allow_list"] and active["own_process_namespace"] and active["own_ipc_namespace"]
+    assert None not in active["cgroup"].values(), "a cgroup per sandbox (cpu, memory, pids)"
+
+
+def test_a_submission_bounds_what_it_puts_in_its_result(released, report_time):
+    k = batch_of(next(c for c in CASES if c.name == "thousands_of_failing_cells"))
+    course, results, *_ = graded(released, report_time, k)
+    r = results["adv-thousands_of_failing_cells"]
+    assert len(r["cells"]) == MAX_LISTED and any("more cells did not finish" in n for n in r["notes"])
+    assert course.result_path(A, "adv-thousands_of_failing_cells").stat().st_size < 100_000
+    assert course.path("feedback", "adv-thousands_of_failing_cells", A, f"{A}.html").stat().st_size < 100_000
+
+
+@EACH_BATCH
+def test_a_rerun_finds_nothing_to_grade_and_no_grader_error(released, report_time, k):
+    course, results, *_ = graded(released, report_time, k)
+    assert not [s for s, r in results.items() if r["status"] == "error"]
+    assert commands.autograde(course, A, list(results), workers=2, progress=False, policy=POLICY) == results
 
 
 @EACH_BATCH
@@ -148,7 +213,7 @@ def test_canaries_never_reach_anything_a_student_sees(released, report_time, k):
     planted = [REPO / "solutions" / f"{A}.py", REPO / "autograder" / "suites" / A / f"test_{A}.py",
                REPO / "data" / "hidden" / "CANARY.txt"]
     assert all(CANARY.search(p.read_bytes()) for p in planted), "every instructor-only place holds a canary"
-    visible = [course.path(d) for d in ("release", "feedback", "autograded", "exchange")]
+    visible = [course.path(d) for d in ("release", "feedback", "autograded")] + [course.exchange]
     for root in visible:
         for p in root.rglob("*"):
             if p.is_file():

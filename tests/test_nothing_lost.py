@@ -131,7 +131,7 @@ def test_a_batch_killed_mid_way_resumes_without_redoing_work(released, notebooks
     # The same submissions graded in one uninterrupted run give identical results.
     fresh = tmp_path / "fresh"
     from autograder.course import Course
-    other = Course(fresh).init()
+    other = Course(fresh).init(exchange=tmp_path / "fresh-exchange")
     commands.release(other, A)
     for s in students:
         folder = course.path("submitted", s, A)

@@ -24,7 +24,7 @@ def test_release_is_clean(released, assignment):
         assert "BEGIN SOLUTION" not in cell.source and "HIDDEN" not in cell.source
     hidden = {p.read_bytes() for p in (REPO / "data" / "hidden").rglob("*") if p.is_file()}
     assert all(p.read_bytes() not in hidden for p in release_dir.rglob("*") if p.is_file())
-    assert (course.path("exchange", "deepnets", "outbound", assignment) / f"{assignment}.ipynb").is_file()
+    assert (course.exchange.joinpath("deepnets", "outbound", assignment) / f"{assignment}.ipynb").is_file()
 
 
 @pytest.mark.parametrize("assignment", assignments())

@@ -19,6 +19,38 @@ def _nb(*sources):
     return nb
 
 
+# A child process that sleeps (the sandbox holds no `sleep` binary: only its interpreter).
+SLEEPER = "import time; time.sleep(300)  # course-test-sleeper"
+
+
+def _sleepers(uid):
+    """Pids of SLEEPER processes (of `uid`, as root; of anyone otherwise)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if b"course-test-sleeper" in (entry / "cmdline").read_bytes() and (uid is None or entry.stat().st_uid == uid):
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
+
+
+def _eventually(condition, seconds=5):
+    """Whether `condition()` comes true within `seconds` (what a killed process leaves takes a moment)."""
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def _in_new_sandbox(code, timeout=20):
+    with Sandbox("s.ipynb", "{}") as sb:
+        sb.start()
+        return _run(sb, code, timeout)
+
+
 def _run(sandbox, code, timeout=20):
     ex = sandbox.execute(code, timeout)
     assert ex.status == "ok", ex.error
@@ -55,38 +87,32 @@ for target in [('127.0.0.1', 22), ('10.0.0.1', 80)]:
         socket.create_connection(target, timeout=2); print('connected')
     except OSError as e:
         print('blocked')
-for path in [{str(secret)!r}, '/root/.bashrc', '/var/lib/course-sandbox']:
+for path in [{str(secret)!r}, '/root/.bashrc']:
     try:
-        open(path).read() if not os.path.isdir(path) else os.listdir(path); print('read')
+        open(path).read(); print('read')
     except OSError:
         print('denied')
 print(os.listdir('/tmp'))
+print(os.path.exists('/var/lib/course-sandbox'))
 """)
     finally:
         outside.unlink()
-    uid, net1, net2, f1, f2, f3, tmp = out.splitlines()
+    uid, net1, net2, f1, f2, tmp, sandboxes = out.splitlines()
     assert int(uid) == sb.uid != 0
     assert (net1, net2) == ("blocked", "blocked")
-    assert (f1, f2, f3) == ("denied", "denied", "denied")
+    assert (f1, f2) == ("denied", "denied")
     assert "course-test-visible-from-host" not in tmp
+    assert sandboxes == "False", "no sandbox's folder is in sight but its own (as /home/student)"
 
 
 @pytest.mark.skipif(not ROOT, reason="per-sandbox uids need root")
 def test_processes_that_escape_the_process_group_die_with_the_sandbox():
     with Sandbox("s.ipynb", "{}") as sb:
         sb.start()
-        pid = int(_run(sb, "import subprocess\n"
-                           "p = subprocess.Popen(['setsid', 'sleep', '300'], start_new_session=True)\n"
-                           "print(p.pid)"))
-        os.kill(pid, 0)  # alive, in its own session
-    for _ in range(50):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail("a process started by the kernel outlived the sandbox")
+        _run(sb, f"import subprocess, sys\n"
+                 f"p = subprocess.Popen([sys.executable, '-c', {SLEEPER!r}], start_new_session=True)")
+        assert _sleepers(sb.uid)  # alive, in its own session
+    assert _eventually(lambda: not _sleepers(sb.uid)), "a process started by the kernel outlived the sandbox"
 
 
 @pytest.mark.skipif(not ROOT, reason="the per-uid process limit and the tmpfs need root")
@@ -105,14 +131,11 @@ def test_a_fork_bomb_and_a_disk_filler_hit_their_limits():
 def test_a_cell_past_its_deadline_is_killed_with_its_process_group():
     with Sandbox("s.ipynb", "{}", Policy(cell_timeout=2)) as sb:
         sb.start()
-        pid = int(_run(sb, "import subprocess, os\n"
-                           "p = subprocess.Popen(['sleep', '300'])\nprint(p.pid)"))
+        _run(sb, f"import subprocess, sys\np = subprocess.Popen([sys.executable, '-c', {SLEEPER!r}])")
+        assert _sleepers(sb.uid)
         ex = sb.execute("while True: pass", 2)
         assert ex.status == "timeout" and not sb.alive()
-        with pytest.raises(ProcessLookupError):
-            for _ in range(50):
-                os.kill(pid, 0)
-                time.sleep(0.1)
+        assert _eventually(lambda: not _sleepers(sb.uid)), "a child of the kernel outlived its deadline"
 
 
 def test_limits_stop_a_memory_bomb_and_a_huge_file():
@@ -181,13 +204,27 @@ def test_grading_without_root_is_announced_plainly(monkeypatch):
     assert any("runs as YOUR user" in w for w in warnings) and any("network" in w for w in warnings)
 
 
+def test_a_missing_allow_list_or_cgroup_is_announced_with_what_it_permits(monkeypatch):
+    from autograder import isolation
+    from autograder.sandbox import describe, protections
+
+    monkeypatch.setattr(isolation, "is_root", lambda: True)
+    monkeypatch.setattr(isolation, "allowlist_available", lambda: False)
+    active = protections(Policy(), controllers=["memory"])
+    assert not active["filesystem_allow_list"] and active["cgroup"]["memory_bytes"] and active["cgroup"]["cpu_cores"] is None
+    summary, warnings = describe(active)
+    assert "the whole filesystem" in summary and "a cgroup capping total memory" in summary
+    assert any("bubblewrap" in w and "another checkout" in w for w in warnings)
+    assert any("no cgroup for its CPU share and process count" in w and "every core" in w for w in warnings)
+
+
 def test_a_kernel_that_cannot_start_says_why_and_is_the_grader_s_fault(monkeypatch):
     from autograder.sandbox import KernelGone
     from autograder.session import START_ATTEMPTS, SandboxUnavailable
 
     monkeypatch.setenv("COURSE_SANDBOX_PYTHON", "/bin/false")
     with Sandbox("s.ipynb", "{}") as sb:
-        with pytest.raises(KernelGone, match="did not start: the kernel exited with code 1"):
+        with pytest.raises(KernelGone, match="did not start: .*exited with code 1"):
             sb.start()
     with Session(_nb("x = 1"), "s.ipynb") as session:
         with pytest.raises(SandboxUnavailable, match=f"exited with code 1 \\({START_ATTEMPTS} attempts\\)"):
@@ -219,3 +256,158 @@ def test_a_slow_kernel_start_costs_the_submission_none_of_its_time(monkeypatch):
     with Session(_nb("def f(x):\n    return x + 1"), "s.ipynb", Policy(submission_timeout=2)) as session:
         session.run_notebook()
         assert session.cell_report() == [] and Student(session).f(1) == 2
+
+
+# -- the full sandbox on a shared machine (root, bubblewrap, cgroups) ------------------------------
+def _full():
+    from autograder import isolation
+    return ROOT and isolation.allowlist_available()
+
+
+FULL = pytest.mark.skipif(not _full(), reason="the allow-listed sandbox needs root and bubblewrap")
+
+
+@FULL
+def test_the_kernel_sees_only_its_allow_list(tmp_path):
+    import shutil
+    import secrets
+    tag = secrets.token_hex(4)
+    planted = [Path(f"/srv/course-copy-{tag}"), Path(f"/home/course-copy-{tag}")]
+    for root in planted:   # world-readable copies of the course, as a shared server may hold
+        (root / "solutions").mkdir(parents=True)
+        shutil.copy(Path(__file__).parent.parent / "solutions" / "regularization.py", root / "solutions")
+        os.chmod(root, 0o755)
+    try:
+        out = _in_new_sandbox("import glob, os, sys\n"
+                              "print(sorted(os.listdir('/')))\n"
+                              "print(glob.glob('/*/*/solutions') + glob.glob('/work/*') + glob.glob('/root/*'))\n"
+                              "print(sorted(os.listdir('/usr/bin')))\n"
+                              "import numpy, matplotlib.pyplot, ipykernel\nprint('imports fine')", 60)
+    finally:
+        for root in planted:
+            shutil.rmtree(root)
+    top, found, usr_bin, imports = out.splitlines()
+    assert set(eval(top)) <= {"bin", "dev", "home", "lib", "lib32", "lib64", "libx32", "opt", "proc", "sbin", "tmp", "usr", "var"}
+    assert found == "[]", "a readable copy outside the sandbox is in sight"
+    assert all(name.startswith("python") for name in eval(usr_bin)), "only the interpreter of /usr/bin"
+    assert imports == "imports fine"
+
+
+@FULL
+def test_a_kernel_sees_and_signals_only_its_own_processes():
+    out = _in_new_sandbox("import os\nseen = {int(p) for p in os.listdir('/proc') if p.isdigit()}\n"
+                          "print(len(seen), all(os.stat(f'/proc/{p}').st_uid == os.getuid() for p in seen))\n"
+                          "def answers(pid):\n    try:\n        os.kill(pid, 0)\n        return True\n"
+                          "    except ProcessLookupError:\n        return False\n    except PermissionError:\n"
+                          "        return True\n"
+                          "def stranger(pid):\n    try:\n        return os.stat(f'/proc/{pid}').st_uid != os.getuid()\n"
+                          "    except OSError:\n        return True\n"
+                          "print([p for p in range(1, 1 << 16) if answers(p) and stranger(p)])")   # threads answer too
+    counted, strangers = out.splitlines()
+    count, own = counted.split()
+    assert int(count) == 2 and own == "True"   # bubblewrap's init and the kernel
+    assert strangers == "[]"
+
+
+def _host_leftovers(uid):
+    """What of `uid` the host still holds: System V IPC objects, keyring users, lock files."""
+    found = []
+    for kind in ("shm", "msg", "sem"):
+        rows = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]
+        header = Path(f"/proc/sysvipc/{kind}").read_text().split("\n", 1)[0].split()
+        found += [kind for row in rows if int(row.split()[header.index("uid")]) == uid]
+    found += ["keys" for line in Path("/proc/key-users").read_text().splitlines()
+              if int(line.split(":")[0]) == uid]
+    found += [str(p) for d in ("/run/lock", "/tmp", "/var/tmp", "/dev/shm") for p in Path(d).glob("course-leftover*")]
+    return found
+
+
+@FULL
+def test_nothing_a_sandbox_makes_outlives_it_or_reaches_the_next():
+    from adversarial.corpus import LOOK_AND_LEAVE
+
+    with Sandbox("s.ipynb", "{}") as first:
+        first.start()
+        assert _run(first, LOOK_AND_LEAVE + "print(_found)") == "False\n"
+        out = _run(first, "import os\nprint(open('/proc/keys').read().count('course-leftover'), "
+                          "os.path.exists('/dev/shm/course-leftover'))")
+        assert out == "3 True\n", "the attack really made its objects"
+    # the kernel collects dead keyrings a moment later
+    assert _eventually(lambda: not _host_leftovers(first.uid), 10), _host_leftovers(first.uid)
+    with Sandbox("s.ipynb", "{}") as second:
+        second.start()
+        assert second.uid != first.uid
+        assert _run(second, LOOK_AND_LEAVE + "print(_found)") == "False\n"
+
+
+@FULL
+def test_a_memory_bomb_over_many_processes_stops_at_the_sandbox_limit():
+    limit = 2**30
+    with Sandbox("s.ipynb", "{}", Policy(memory_bytes=limit)) as sb:
+        assert "memory" in sb.cgroup.active
+        sb.start()
+        ex = sb.execute("import os, time\npids = []\nfor _ in range(6):\n    pid = os.fork()\n    if pid == 0:\n"
+                        "        hog = bytearray(2**28)\n        hog[::4096] = b'1' * len(hog[::4096])\n"
+                        "        time.sleep(5)\n        os._exit(0)\n    pids.append(pid)\n"
+                        "print(sum(os.waitpid(p, 0)[1] == 0 for p in pids))", 30)
+        peak = next(p for p in (sb.cgroup.dirs["memory"] / name for name in ("memory.max_usage_in_bytes", "memory.peak"))
+                    if p.exists())   # cgroup v1, v2
+        assert int(peak.read_text()) <= limit
+    # 6 x 256 MiB with the kernel's own memory is more than 1 GiB: some were stopped
+    assert ex.status == "dead" or int(ex.stdout) < 6
+
+
+@FULL
+def test_a_cpu_bomb_gets_about_one_core():
+    with Sandbox("s.ipynb", "{}") as sb:
+        assert "cpu" in sb.cgroup.active
+        sb.start()
+        out = _run(sb, "import os, resource, time\nstart = time.time()\nend = start + 3\npids = []\n"
+                       "for _ in range(16):\n    pid = os.fork()\n    if pid == 0:\n"
+                       "        while time.time() < end:\n            pass\n        os._exit(0)\n    pids.append(pid)\n"
+                       "for pid in pids:\n    os.waitpid(pid, 0)\n"
+                       "used = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+                       "print(used.ru_utime + used.ru_stime, time.time() - start)")
+    cpu, wall = map(float, out.split())
+    # 16 busy processes on this machine's cores, held to one of them (a loaded machine gives less)
+    assert cpu <= 1.15 * wall + 0.2, f"{cpu:.1f} CPU seconds in {wall:.1f} s"
+
+
+def test_a_flood_on_iopub_waits_in_the_kernel_not_in_the_grader():
+    import subprocess
+    import sys
+    from adversarial.corpus import flood_iopub
+
+    probe = ("import resource, sys\nfrom autograder.sandbox import Sandbox\n"
+             "with Sandbox('s.ipynb', '{}') as sb:\n    sb.start()\n"
+             "    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+             f"    ex = sb.execute({flood_iopub(16, 40 * 2**20)!r}, 120)\n"
+             "    print(ex.status, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=180,
+                         cwd=Path(__file__).parent.parent, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    status, grew_mib = out.stdout.split()
+    # 640 MiB were sent; the grader holds a few messages at a time (QUEUED_MESSAGES of 40 MiB each,
+    # the one being read, and its decoded text)
+    assert status == "ok" and int(grew_mib) < 320, out.stdout
+
+
+def test_a_raw_frame_on_iopub_is_dropped_and_the_notebook_graded():
+    from adversarial.corpus import RAW_FRAMES
+
+    nb = _nb(RAW_FRAMES, "def f(x):\n    return x + 1")
+    with Session(nb, "s.ipynb") as session:
+        session.run_notebook()
+        assert Student(session).f(1) == 2
+        assert session.sandbox.malformed > 0 and "were ignored" in session.notes()[0]
+
+
+@pytest.mark.skipif(not ROOT, reason="the size-limited tmpfs needs root")
+def test_a_full_disk_then_exit_fails_the_calls_not_the_grader():
+    from adversarial.corpus import FILL_DISK_THEN_EXIT as fill
+
+    nb = _nb("def f(x):\n    return x + 1", fill)
+    with Session(nb, "s.ipynb", Policy(disk_bytes=64 * 2**20)) as session:
+        session.run_notebook()
+        with pytest.raises(StudentError, match="could not be restarted"):
+            Student(session).f(1)
+        assert [c["status"] for c in session.cell_report()] == ["dead"]

@@ -26,11 +26,90 @@ HIDDEN = REPO / "data" / "hidden"
 # Where a student would look: a few levels of every directory, without walking all of /usr.
 PLACES = "[d for n in range(1, 6) for d in __import__('glob').glob('/' + '*/' * n)]"
 
+# Objects a submission can leave outside its own folder, and look for: System V shared memory,
+# a POSIX message queue and semaphore, kernel keyring entries (session, user, user-session), and
+# files in every world-writable place. Each of the LEFTOVERS cases first looks for what an
+# earlier one left (and would then define the right answer), then leaves its own.
+LEFTOVER_KEY = 0x5EED
+LOOK_AND_LEAVE = f"""import ctypes, glob, os
+_libc = ctypes.CDLL(None, use_errno=True)
+def _lib(name):
+    try:
+        return ctypes.CDLL(name, use_errno=True)
+    except OSError:
+        return None
+_rt, _keys = _lib('librt.so.1'), _lib('libkeyutils.so.1')
+_places = ['/tmp', '/var/tmp', '/dev/shm', '/run/lock', '/var/lock', '/run/user']
+_found = [_libc.shmget({LEFTOVER_KEY}, 0, 0) >= 0, _libc.msgget({LEFTOVER_KEY}, 0) >= 0,
+          _libc.semget({LEFTOVER_KEY}, 0, 0) >= 0,
+          bool(_rt) and _rt.mq_open(b'/course-leftover', 0) >= 0,
+          bool(_rt) and _rt.sem_open(b'/course-leftover', 0) not in (None, 0),
+          any(glob.glob(d + '/course-leftover*') for d in _places)]
+if _keys:
+    _found += [_keys.keyctl_search(ctypes.c_int(ring), b'user', b'course-leftover', 0) >= 0 for ring in (-3, -4, -5)]
+    _found.append('course-leftover' in open('/proc/keys').read())
+_found = any(_found)
+_libc.shmget({LEFTOVER_KEY}, 2**20, 0o1666)
+_libc.msgget({LEFTOVER_KEY}, 0o1666)
+_libc.semget({LEFTOVER_KEY}, 1, 0o1666)
+if _rt:
+    _rt.mq_open(b'/course-leftover', 0o100 | 2, 0o666, None)
+    _rt.sem_open(b'/course-leftover', 0o100, 0o666, 1)
+for _d in _places:
+    try:
+        open(_d + '/course-leftover', 'w').write('the answer')
+    except OSError:
+        pass
+if _keys:
+    for _ring in (-3, -4, -5):
+        _keys.add_key(b'user', b'course-leftover', b'42', 2, ctypes.c_int(_ring))
+"""
+LEFTOVERS = 3
+
 
 def rescue_if(condition_code):
     """A cell that defines the right dropout_forward when `condition_code` (an expression) holds."""
     return f"try:\n    _ok = bool({condition_code})\nexcept BaseException:\n    _ok = False\nif _ok:\n" + \
         "\n".join("    " + line for line in RIGHT.splitlines()) + "\n"
+
+
+def flood_iopub(count, size):
+    """Code that publishes `count` signed messages of `size` bytes each on the kernel's iopub."""
+    return ("import sys\nfor _ in range(" + str(count) + "):\n"
+            "    sys.stdout.write('x' * " + str(size) + ")\n    sys.stdout.flush()")
+
+
+# Frames a kernel can write to its own iopub socket: not a Jupyter message at all, and a message
+# signed with the kernel's key whose content is not a dict.
+RAW_FRAMES = ("_k = get_ipython().kernel\n"
+              "def _raw(*args, **kwargs):\n"
+              "    _k.iopub_socket.send_multipart([b'not a jupyter message'])\n"
+              "    _k.session.send(_k.iopub_socket, 'stream', content=b'[1, 2]', parent=_k.get_parent())\n"
+              "    _k.session.send(_k.iopub_socket, 'display_data', content={'data': 7}, parent=_k.get_parent())\n"
+              "_raw()\n"
+              "get_ipython().events.register('pre_run_cell', _raw)\n"
+              "get_ipython().events.register('post_run_cell', _raw)")
+
+
+# Fill the working directory to the last page, leaving the kernel's own folder empty (its
+# connection file and log removed) so that removing it frees nothing, then end the kernel: the
+# next one has no room for its files.
+FILL_DISK_THEN_EXIT = """import os, shutil
+shutil.rmtree('.kernel/ipython', ignore_errors=True)
+shutil.rmtree('.kernel/mpl', ignore_errors=True)
+os.remove('.kernel/kernel.stderr')
+os.remove('.kernel/connection.json')
+for size in (2**25, 2**20, 2**12, 1):
+    i = 0
+    try:
+        while True:
+            with open(f'fill-{size}-{i}', 'wb') as f:
+                f.write(b'0' * size)
+            i += 1
+    except OSError:
+        pass
+os._exit(0)
+"""
 
 
 @dataclass
@@ -148,6 +227,21 @@ CASES = [
         "    for o in gc.get_objects():\n"
         "        if isinstance(o, dict) and 'expected' in o:\n            return o['expected'], None\n"
         "    return x, None\n")}),
+    Case("read_installed_package", "read", last=[
+        "import glob\nfor p in glob.glob('/usr/*/lib/python3*/*-packages/solutions/regularization.py')"
+        " + glob.glob('/usr/lib/python3*/*-packages/solutions/regularization.py')"
+        " + glob.glob('/*/*/*/lib/python3*/site-packages/solutions/regularization.py'):\n"
+        "    try:\n        exec(open(p).read())\n    except Exception:\n        pass"]),
+    Case("list_processes", "read", last=[rescue_if(
+        "[p for p in __import__('os').listdir('/proc') if p.isdigit() and (__import__('os').stat('/proc/' + p).st_uid"
+        " != __import__('os').getuid() or any(w in open(f'/proc/{p}/cmdline', 'rb').read() for w in"
+        " (b'pytest', b'autograder', b'course ')))]")]),
+    Case("signal_processes", "read", last=[
+        "import os\ndef _other(pid):\n    try:\n        os.kill(pid, 0)\n    except ProcessLookupError:\n"
+        "        return False\n    except PermissionError:\n        return True\n"
+        "    try:\n        return os.stat(f'/proc/{pid}').st_uid != os.getuid()\n    except OSError:\n        return True\n"
+        "_seen = [p for p in range(1, 1 << 16) if _other(p)]",
+        rescue_if("_seen")]),
     Case("walk_up_the_tree", "read", last=[
         "import os\nfor d in ['..', '../..', '../../..', '/', '/work', '/root', '/home', '/srv', '/opt']:\n"
         "    for root, dirs, files in os.walk(d):\n"
@@ -155,6 +249,9 @@ CASES = [
         "        for f in files:\n            if f == 'regularization.py' and 'solutions' in root:\n"
         "                try:\n                    exec(open(os.path.join(root, f)).read())\n"
         "                except Exception:\n                    pass"]),
+
+    # -- leaving something for the next submission -------------------------------------------
+    *[Case(f"leftovers_{i}", "leftover", last=[LOOK_AND_LEAVE, rescue_if("_found")]) for i in range(LEFTOVERS)],
 
     # -- forging results ----------------------------------------------------------------------
     Case("write_result_files", "forge", last=[
@@ -186,6 +283,17 @@ CASES = [
     Case("loop_at_import", "dos", first=["while True:\n    pass"], others="full"),
     Case("loop_in_plain_cell", "dos", last=["while True:\n    pass"]),
     Case("sleep_past_deadline", "dos", last=["import time\ntime.sleep(10_000)"]),
+    Case("memory_bomb_many_processes", "dos", wrong=(), zero=(), others="at most", last=[
+        "import os, time\nfor _ in range(12):\n    if os.fork() == 0:\n        try:\n"
+        "            _hog = bytearray(2**29)\n            _hog[::4096] = b'1' * len(_hog[::4096])\n"
+        "            time.sleep(5)\n        finally:\n            os._exit(0)\ntime.sleep(6)"]),
+    Case("cpu_bomb_many_processes", "dos", wrong=(), zero=(), others="at most", last=[
+        "import os, time\n_end = time.time() + 20\nfor _ in range(120):\n    if os.fork() == 0:\n"
+        "        os.setsid()\n        while time.time() < _end:\n            pass\n        os._exit(0)"]),
+    Case("raw_iopub_frames", "dos", wrong=(), zero=(), first=[RAW_FRAMES]),
+    Case("iopub_flood", "dos", wrong=(), zero=(), last=[flood_iopub(48, 40 * 2**20)]),
+    Case("full_disk_then_exit", "dos", wrong=(), zero=(), others="at most", last=[FILL_DISK_THEN_EXIT]),
+    Case("thousands_of_failing_cells", "dos", wrong=(), zero=(), last=["1 / 0"] * 1500),
     Case("memory_bomb", "dos", wrong=(), zero=BROKEN_FORWARD, replace={TARGET: (
         "def dropout_forward(x, p, rng, train=True):\n    hog = [bytearray(2**28) for _ in range(100)]\n"
         "    return x, hog\n")}),
