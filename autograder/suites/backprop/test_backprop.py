@@ -150,7 +150,7 @@ GRADIENT_CHECK_CASES = {
 def run_check(case, x, h=1e-5):
     """Run your check_gradient on GRADIENT_CHECK_CASES[case] at the point x (a float64 array)."""
     f, grad = GRADIENT_CHECK_CASES[case]
-    x = np.array(x, dtype=np.float64)
+    x = np.asarray(x, dtype=np.float64)   # no copy: check_gradient must leave x as it was
     return check_gradient(f, x, grad(x.copy()), h)
 '''
 
