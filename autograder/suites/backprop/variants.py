@@ -567,6 +567,7 @@ V.edit_mutant("affine_backward", "affine_backward_dW_mean",
 V.edit_mutant("affine_backward", "affine_backward_db_wrong_axis",
               hint="db sums dout over the wrong axis: b has one entry per output unit, so db sums "
                    "over the batch (axis 0) and has shape (M,).",
+              mistake="axis",
               replace={"db = dout.sum(axis=0)": "db = dout.sum(axis=1)"})
 
 
@@ -662,6 +663,7 @@ V.edit_mutant("softmax_cross_entropy", "softmax_ce_not_divided_by_n",
 V.edit_mutant("softmax_cross_entropy", "softmax_ce_unstable",
               hint="The softmax overflows for large scores (np.exp(1000) is inf): subtract each "
                    "row's maximum from its scores before exponentiating.",
+              mistake="overflow",
               replace={"shifted = scores - scores.max(axis=1, keepdims=True)": "shifted = scores"})
 
 
@@ -674,6 +676,7 @@ V.edit_mutant("softmax_cross_entropy", "softmax_ce_no_one_hot",
 V.edit_mutant("softmax_cross_entropy", "softmax_ce_sum_not_mean",
               hint="The loss is summed over the batch; it should be the mean over the N rows (and "
                    "its gradient carries the same 1/N).",
+              mistake="factor",
               replace={"-np.mean(log_probs": "-np.sum(log_probs", "    dscores /= N\n": ""})
 
 
@@ -729,6 +732,7 @@ V.edit_mutant("two_layer_net_loss", "net_penalizes_biases",
 V.edit_mutant("two_layer_net_loss", "net_penalty_grad_missing",
               hint="The penalty is in the loss but not in the gradients: its gradient, reg * W, "
                    "must be added to dW1 and dW2.",
+              mistake="default-only",
               replace={" + reg * W2": "", " + reg * W1": ""})
 
 
@@ -769,6 +773,7 @@ V.edit_mutant("logistic_regression_loss", "logreg_plus_log_likelihood",
 V.edit_mutant("logistic_regression_loss", "logreg_mean_not_sum",
               hint="The data term is averaged over the examples; the lecture's objective SUMS log "
                    "p(y_i|x_i) over them.",
+              mistake="factor",
               replace={"lam * np.sum(log_p)": "lam * np.mean(log_p)",
                        "lam * (X.T @ (y - p1))": "lam * (X.T @ (y - p1)) / len(y)"})
 
@@ -776,7 +781,8 @@ V.edit_mutant("logistic_regression_loss", "logreg_mean_not_sum",
 @V.mutant("logistic_regression_loss", hint="log(sigmoid(z)) breaks down for large |z|: sigmoid "
                                            "rounds to 0 or 1 and the log gives -inf. Compute "
                                            "log p(y|x) stably, e.g. log sigmoid(z) = "
-                                           "-np.logaddexp(0, -z).")
+                                           "-np.logaddexp(0, -z).",
+          mistake="overflow")
 def logreg_unstable(w, X, y, lam):
     p1 = 1.0 / (1.0 + np.exp(-(X @ w)))
     log_p = y * np.log(p1) + (1 - y) * np.log(1.0 - p1)
