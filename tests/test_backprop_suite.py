@@ -257,7 +257,7 @@ def test_two_layer_net_matches_torch(seed, shape, reg):
         np.testing.assert_allclose(grads[k], t[k].grad.numpy(), rtol=1e-10, atol=1e-14)
 
 
-@pytest.mark.parametrize("scale", [1.0, 400.0])
+@pytest.mark.parametrize("scale", [1.0, 2000.0])
 def test_logistic_regression_matches_torch(scale):
     w, X, y = suite._logreg_case(113, 6, 3, scale=scale)
     y = (X @ w < 0).astype(np.int64)
@@ -272,6 +272,16 @@ def test_logistic_regression_matches_torch(scale):
     assert isinstance(got_loss, float) and math.isfinite(got_loss)
     np.testing.assert_allclose(got_loss, loss.item(), rtol=1e-12)
     np.testing.assert_allclose(grad, tw.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_large_margin_case_reaches_the_documented_range():
+    # the docstring promises a finite loss for |x . w| in the thousands: the suite's case has
+    # examples on the wrong side beyond 710, where np.exp (and so log(1 + exp(.))) overflows
+    w, X, y = suite._logreg_case(113, 6, 3, scale=2000.0)
+    y = (X @ w < 0).astype(np.int64)
+    y[::2] = 1 - y[::2]
+    wrong_side = -(2.0 * y - 1.0) * (X @ w)
+    assert np.max(np.abs(X @ w)) > 1000 and np.max(wrong_side) > 1000
 
 
 # ------------------------------------------------------------------------------ check_gradient

@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from autograder.grading import (Handle, describe, diagnose, expect_reference, fail, graded,
+from autograder.grading import (describe, diagnose, expect_reference, fail, graded,
                                 mismatch)
 from autograder.suites.backprop.variants import V
 from solutions import backprop as ref
@@ -150,7 +150,7 @@ GRADIENT_CHECK_CASES = {
 def run_check(case, x, h=1e-5):
     """Run your check_gradient on GRADIENT_CHECK_CASES[case] at the point x (a float64 array)."""
     f, grad = GRADIENT_CHECK_CASES[case]
-    x = np.array(x, dtype=np.float64)
+    x = np.asarray(x, dtype=np.float64)   # no copy: check_gradient must leave x as it was
     return check_gradient(f, x, grad(x.copy()), h)
 '''
 
@@ -306,6 +306,7 @@ def test_relu_jacobian(student):
         x[::3] = 0.0  # exact zeros: relu's derivative there is 0
         expect_reference(student, "relu_jacobian", ref.relu_jacobian, x,
                          mutants=V.mutants_of("relu_jacobian"),
+                         special={"on the diagonal where x is exactly 0": np.diag(x == 0)},
                          what=f"relu_jacobian(x = {np.round(x, 3).tolist()})")
 
 
@@ -426,6 +427,9 @@ def test_value_relu(student):
 def test_value_max(student):
     _expect_program(student, [["max", 0, 1], ["mul", 2, 0]], [0.4, -1.2])
     _expect_program(student, [["max", 0, 1], ["maxc", 2, 1.0], ["mul", 3, 1]], [-2.0, 1.6])
+    # ties (kinks of max): the docstring splits the gradient equally between the two operands
+    _expect_program(student, [["max", 0, 1], ["mul", 2, 0]], [0.7, 0.7])
+    _expect_program(student, [["maxc", 0, 1.0], ["mul", 1, 0]], [1.0])
 
 
 @graded("Value")
@@ -570,6 +574,14 @@ def test_dual_functions(student):
     _expect_dual(student, [["pow", 0, 3], ["pow", 0, 0.5], ["mul", 1, 2]], [1.7], [-0.8])
     _expect_dual(student, [["relu", 0], ["relu", 1], ["max", 2, 3], ["maxc", 1, 1.0],
                            ["mul", 4, 5]], [1.3, -0.8], [1.4, 0.7])
+
+
+@graded("Dual")
+def test_dual_kinks(student):
+    # exactly at the kinks: relu's dot at 0 is 0, and at a tie of max the two dots are averaged
+    _expect_dual(student, [["relu", 0], ["mul", 1, 0]], [0.0], [1.5])
+    _expect_dual(student, [["max", 0, 1], ["mul", 2, 0]], [0.7, 0.7], [1.0, -0.4])
+    _expect_dual(student, [["maxc", 0, 1.0]], [1.0], [2.0])
 
 
 @graded("Dual")
@@ -776,23 +788,6 @@ def test_relu_forward(student):
             fail(why + ".", hint)
 
 
-@graded("relu_forward")
-def test_relu_forward_leaves_input_unchanged(student):
-    # Through the wire every call gets a fresh copy of its inputs, so to see an in-place change we
-    # make an array that lives in the sandbox (a Handle), pass it in, and read it back afterwards.
-    base = student.call("relu_forward", np.abs(_inputs(73).normal(size=(3, 4))) + 0.5, keep=[0])
-    if not (isinstance(base, (list, tuple)) and len(base) == 2 and isinstance(base[0], Handle)
-            and base[0].type_name == "ndarray"):
-        fail("relu_forward(x) should return a tuple (out, cache) with out a numpy array.")
-    x = student.method(base[0], "__sub__", 1.25, keep=[0])   # entries of both signs, in the sandbox
-    before = student.method(x, "copy")
-    student.call("relu_forward", x)
-    after = student.method(x, "copy")
-    if mismatch(after, before) is not None:
-        fail("relu_forward(x) changed the array x it was given (in place). It should return a new "
-             "array and leave x as it was.", V.hint("relu_forward_in_place"))
-
-
 @graded("relu_backward")
 def test_relu_backward(student):
     for seed, shape in [(74, (4, 5)), (75, (6,)), (76, (2, 3, 2))]:
@@ -811,12 +806,6 @@ def _scores_case(seed, N, C, scale=2.0):
     return scale * g.normal(size=(N, C)), g.integers(0, C, size=N)
 
 
-def _finite_pair(got):
-    return (isinstance(got, (list, tuple)) and len(got) == 2 and isinstance(got[0], float)
-            and math.isfinite(got[0]) and isinstance(got[1], np.ndarray)
-            and np.all(np.isfinite(got[1])))
-
-
 @graded("softmax_cross_entropy")
 def test_softmax_cross_entropy(student):
     for seed, N, C in [(80, 5, 4), (81, 1, 3), (82, 8, 10)]:
@@ -833,11 +822,6 @@ def test_softmax_cross_entropy_large_scores(student):
     scores = scores + np.array([[1000.0], [-1000.0], [800.0], [0.0]])
     setting = ("For scores of shape (4, 5) whose rows are shifted by 1000, -1000, 800 and 0 "
                "(softmax does not change when a row is shifted)")
-    got = student.call("softmax_cross_entropy", scores, y)
-    if not _finite_pair(got):
-        fail(f"{setting}: softmax_cross_entropy should return a finite loss and finite dscores, "
-             f"but returned {describe(got) if not isinstance(got, (list, tuple)) else 'NaN or inf'}.",
-             V.hint("softmax_ce_unstable"))
     expect_reference(student, "softmax_cross_entropy", ref.softmax_cross_entropy, scores, y,
                      mutants=V.mutants_of("softmax_cross_entropy"),
                      what=f"(loss, dscores) for {setting[4:]}")
@@ -943,15 +927,9 @@ def test_logistic_regression_loss(student):
 
 @graded("logistic_regression_loss")
 def test_logistic_regression_loss_large_margins(student):
-    w, X, y = _logreg_case(113, 6, 3, scale=400.0)   # |x . w| in the hundreds to thousands
+    w, X, y = _logreg_case(113, 6, 3, scale=2000.0)  # |x . w| from about 600 to over 3000
     y = (X @ w < 0).astype(np.int64)                  # half of them on the wrong side...
     y[::2] = 1 - y[::2]                               # ...and half on the right side
-    setting = "With |x . w| in the hundreds to thousands"
-    got = student.call("logistic_regression_loss", w, X, y, 0.5)
-    if not _finite_pair(got):
-        fail(f"{setting}, logistic_regression_loss should return a finite loss and gradient, but "
-             f"returned {describe(got) if not isinstance(got, (list, tuple)) else 'NaN or inf'}.",
-             V.hint("logreg_unstable"))
     expect_reference(student, "logistic_regression_loss", ref.logistic_regression_loss, w, X, y, 0.5,
                      mutants=V.mutants_of("logistic_regression_loss"),
                      what=f"(loss, grad) = logistic_regression_loss(w, X of shape {X.shape} with "
