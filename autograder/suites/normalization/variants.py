@@ -4,7 +4,8 @@ Most mistakes are one edit of the reference (solutions/normalization.py), declar
 functions are kept for mistakes that change the structure. Each variant's source is pasted into a
 notebook under the graded name (see autograder/variants.py), so a variant may use `np` and nothing
 else. `mistake=` names the kind of mistake that the general diagnosis (autograder/diagnosis.py)
-must name by itself, so that the same mistake written another way still gets a hint.
+must name by itself, so that the same mistake written another way still gets a hint. An input
+changed in place is caught by the engine before any value is compared: its hint is the engine's.
 
 Batch-norm and layer-norm forward mutants that get the output wrong keep the documented cache
 layout (x, x_hat, mu, var, gamma, eps); those that get the cache wrong are failed by the forward
@@ -17,13 +18,12 @@ drops it computes the same gradient, and no test on outputs can (or should) tell
 """
 import numpy as np
 
+from autograder.boundary import IN_PLACE
 from autograder.variants import Variants
 from solutions import normalization as ref
 
 V = Variants(reference=ref)
 
-_IN_PLACE = ("The arrays you were given were changed in place (with -=, *= or an assignment into "
-             "them): the caller still needs them. Compute the result into new arrays.")
 _FLOAT32 = ("The result was computed in float32. Work in float64, numpy's default, as the "
             "notebook's conventions say: float32 keeps only about 7 significant digits.")
 
@@ -66,11 +66,11 @@ V.edit_mutant("zero_center", "zc_global_mean",
                    "mean 0.",
               replace={"mean = X_train.mean(axis=0)": "mean = X_train.mean()"})
 
-V.edit_mutant("zero_center", "zc_in_place", hint=_IN_PLACE, mistake="in-place",
+V.edit_mutant("zero_center", "zc_in_place", hint=IN_PLACE, mistake="in-place",
               replace={"return X_train - mean, X_other - mean":
                        "X_train -= mean\n        X_other -= mean\n        return X_train, X_other"})
 
-V.edit_mutant("zero_center", "zc_image_in_place", hint=_IN_PLACE, mistake="in-place",
+V.edit_mutant("zero_center", "zc_image_in_place", hint=IN_PLACE, mistake="in-place",
               replace={"return (X_train - X_train.mean(axis=1, keepdims=True),\n"
                        "                X_other - X_other.mean(axis=1, keepdims=True))":
                        "X_train -= X_train.mean(axis=1, keepdims=True)\n"
@@ -133,7 +133,7 @@ V.edit_mutant("standardize", "std_float32", hint=_FLOAT32, mistake="dtype",
                        "X_train, X_other = X_train.astype(np.float32), X_other.astype(np.float32)\n"
                        "    mean = X_train.mean(axis=0)"})
 
-V.edit_mutant("standardize", "std_in_place", hint=_IN_PLACE, mistake="in-place",
+V.edit_mutant("standardize", "std_in_place", hint=IN_PLACE, mistake="in-place",
               replace={"return (X_train - mean) / std, (X_other - mean) / std":
                        "X_train -= mean\n    X_train /= std\n"
                        "    return X_train, (X_other - mean) / std"})
@@ -172,7 +172,7 @@ V.edit_mutant("fit_pca", "pca_rows",
                    "eigenvector i in the COLUMN U[:, i].",
               replace={'"U": U[:, order]': '"U": U[:, order].T'})
 
-V.edit_mutant("fit_pca", "pca_centres_in_place", hint=_IN_PLACE, mistake="in-place",
+V.edit_mutant("fit_pca", "pca_centres_in_place", hint=IN_PLACE, mistake="in-place",
               replace={"Xc = X_train - mean\n": "X_train -= mean\n    Xc = X_train\n"})
 
 
@@ -241,7 +241,7 @@ V.edit_mutant("apply_whitening", "whiten_fixed_eps", mistake="default-only",
               hint="eps is fixed at its default value: use the eps the caller passes.",
               replace={'np.sqrt(stats["S"] + eps)': 'np.sqrt(stats["S"] + 1e-5)'})
 
-V.edit_mutant("apply_whitening", "whiten_centres_in_place", hint=_IN_PLACE, mistake="in-place",
+V.edit_mutant("apply_whitening", "whiten_centres_in_place", hint=IN_PLACE, mistake="in-place",
               replace={'X_rot = (X - stats["mean"]) @ stats["U"]':
                        'X -= stats["mean"]\n    X_rot = X @ stats["U"]'})
 
@@ -312,7 +312,7 @@ V.edit_mutant("batchnorm_forward", "bn_forward_over_features",
                        "x_hat = (x - x.mean(axis=1, keepdims=True)) / np.sqrt(x.var(axis=1, "
                        "keepdims=True) + eps)"})
 
-V.edit_mutant("batchnorm_forward", "bn_forward_running_stats_in_place", hint=_IN_PLACE,
+V.edit_mutant("batchnorm_forward", "bn_forward_running_stats_in_place", hint=IN_PLACE,
               mistake="in-place",
               replace={"new_mean = (1 - momentum) * running_mean + momentum * mu\n"
                        "        new_var = (1 - momentum) * running_var + momentum * var * N / (N - 1)":
@@ -322,7 +322,7 @@ V.edit_mutant("batchnorm_forward", "bn_forward_running_stats_in_place", hint=_IN
                        "        running_var += momentum * var * N / (N - 1)\n"
                        "        new_mean, new_var = running_mean, running_var"})
 
-V.edit_mutant("batchnorm_forward", "bn_forward_centres_x_in_place", hint=_IN_PLACE,
+V.edit_mutant("batchnorm_forward", "bn_forward_centres_x_in_place", hint=IN_PLACE,
               mistake="in-place",
               replace={"x_hat = (x - mu) / np.sqrt(var + eps)":
                        "x -= mu\n        x_hat = x / np.sqrt(var + eps)"})
@@ -408,7 +408,7 @@ V.edit_mutant("batchnorm_backward", "bn_backward_dgamma_without_xhat",
                    "x_hat and dgamma = sum over the batch of dout * x_hat.",
               replace={"dgamma = (dout * x_hat).sum(axis=0)": "dgamma = dout.sum(axis=0)"})
 
-V.edit_mutant("batchnorm_backward", "bn_backward_scales_dout_in_place", hint=_IN_PLACE,
+V.edit_mutant("batchnorm_backward", "bn_backward_scales_dout_in_place", hint=IN_PLACE,
               mistake="in-place",
               replace={"dx_hat = dout * gamma": "dout *= gamma\n    dx_hat = dout"})
 
@@ -585,7 +585,7 @@ V.edit_mutant("layernorm_backward", "ln_backward_divides_by_n", mistake="factor"
                    "features each row is normalized over.",
               replace={"(D * np.sqrt(var + eps))": "(x.shape[0] * np.sqrt(var + eps))"})
 
-V.edit_mutant("layernorm_backward", "ln_backward_scales_dout_in_place", hint=_IN_PLACE,
+V.edit_mutant("layernorm_backward", "ln_backward_scales_dout_in_place", hint=IN_PLACE,
               mistake="in-place",
               replace={"dx_hat = dout * gamma": "dout *= gamma\n    dx_hat = dout"})
 
