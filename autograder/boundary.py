@@ -13,7 +13,7 @@ decoded under size limits into plain values; the grader never unpickles or evalu
 that raises, overruns its deadline or kills the kernel becomes a StudentError the suite reports.
 
 Every call's contract is checked here, for every hidden test of every assignment: a call must
-leave the grader's array arguments as they were sent (no change in place), must not use numpy's
+leave the grader's arguments (arrays, and the lists and dicts holding them) as they were sent, must not use numpy's
 global random state, and, given a Seed, must give the same result for the same seed. What the
 sandbox reports about this is decoded like any reply and compared with what the grader itself
 sent; nothing the student made is asked. A broken contract is a ContractError, with a hint.
@@ -72,9 +72,10 @@ class ContractError(StudentError):
         super().__init__("contract", message, hint=hint)
 
 
-IN_PLACE = ("An input was changed in place: a function must leave the arrays it is given as they "
-            "were and return new ones (write `x = x * 2` or `out = x.copy()`, not `x *= 2` or "
-            "`x[...] = ...`), because the caller still uses them.")
+IN_PLACE = ("An input was changed in place: a function must leave the arrays (and the lists and "
+            "dicts) it is given as they were and return new ones (write `x = x * 2` or "
+            "`out = x.copy()`, not `x *= 2`, `x[...] = ...` or `params[k] = ...`), because the "
+            "caller still uses them.")
 GLOBAL_RNG = ("The randomness came from numpy's global random state (np.random.rand, np.random.seed, "
               "...) instead of the generator passed in: draw every random number from `rng` "
               "(rng.random, rng.normal, ...), so that a run can be repeated from its seed.")
@@ -158,9 +159,11 @@ def _check_contract(request, reply, what):
             raise StudentError("bad reply", f"{what} gave a malformed reply")
         where, name, now = entry
         sent = _sent_at(request, where)
-        if isinstance(sent, np.ndarray) and not _same(sent, now):
-            raise ContractError(f"{what} changed its argument {_printable(name)} (an array of shape "
-                                f"{sent.shape}) in place.", IN_PLACE)
+        if isinstance(sent, (np.ndarray, list, tuple, dict)) and not _same(sent, now):
+            kind = (f"an array of shape {sent.shape}" if isinstance(sent, np.ndarray)
+                    else f"a {type(sent).__name__}")
+            raise ContractError(f"{what} changed its argument {_printable(name)} ({kind}) in place.",
+                                IN_PLACE)
     states = reply.get("global_rng")
     if states is not None and not (type(states) is list and len(states) == 2 and _same(*states)):
         raise ContractError(f"{what} changed numpy's global random state.", GLOBAL_RNG)

@@ -5,6 +5,8 @@ student's own errors, and notes on the notebook. Never a hidden test's code or a
 """
 import html
 
+from autograder.suite import SuiteError, suite_items
+
 STATUS_WORDS = {"rejected": "Your notebook could not be graded", "error": "Grading failed"}
 
 
@@ -17,17 +19,31 @@ def _content(result):
     notes += [f"Cell {c['cell'] + 1} did not finish ({c['status']}): {c['error']}" for c in result.get("cells", [])]
     items = [(item, f"{e['score']:g} / {e['max_score']:g}", e["score"] == e["max_score"],
               _once([(t["message"], t["hint"]) for t in e["tests"] if not t["passed"]]))
-             for item, e in result["items"].items()]
+             for item, e in sorted(result["items"].items(), key=_in_notebook_order(result))]
     return f"Score: {result['score']:g} / {result['max_score']:g}", notes, items
 
 
+def _in_notebook_order(result):
+    """Sort key: the items in the order the notebook (and its suite's POINTS) gives them; a result
+    file keeps them sorted by name."""
+    try:
+        order = list(suite_items(result["assignment"]))
+    except (SuiteError, ImportError):
+        order = []
+    return lambda entry: (order.index(entry[0]) if entry[0] in order else len(order), entry[0])
+
+
 def _once(failures):
-    """Each hint once per item: several tests often catch the same mistake."""
-    seen = set()
+    """Each message and each hint once per item: several tests often catch the same mistake (a
+    function not written yet fails every one of its tests with the same message)."""
+    seen_messages, seen_hints = set(), set()
     out = []
     for message, hint in failures:
-        out.append((message, hint if hint not in seen else ""))
-        seen.add(hint)
+        if message in seen_messages:
+            continue
+        out.append((message, hint if hint not in seen_hints else ""))
+        seen_messages.add(message)
+        seen_hints.add(hint)
     return out
 
 

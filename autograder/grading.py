@@ -17,7 +17,9 @@ grade cell does. POINTS must equal the points of each item's grade cell, `test_<
 source notebook (checked by the project's tests). Failure messages and hints are all the student
 sees: never the test's code.
 """
+import inspect
 import math
+import re
 
 import numpy as np
 import pytest
@@ -76,9 +78,10 @@ def mismatch(got, expected, rtol=RTOL, atol=ATOL, path="the result"):
     return found[3] if found else None
 
 
-def first_difference(got, expected, rtol=RTOL, atol=ATOL, path="the result", where=()):
+def first_difference(got, expected, rtol=RTOL, atol=ATOL, path="the result", where=(), names=()):
     """None if `got` matches `expected`, else (where, got part, expected part, sentence) for the first
-    part that differs; `where` is the path of keys and indices to it, e.g. (1, 0)."""
+    part that differs; `where` is the path of keys and indices to it, e.g. (1, 0). `names` names
+    the items of a tuple result, as its docstring does ("dx", "dgamma", "dbeta")."""
     def differs(why):
         return where, got, expected, why
     if isinstance(expected, (tuple, list)):
@@ -87,7 +90,9 @@ def first_difference(got, expected, rtol=RTOL, atol=ATOL, path="the result", whe
                            f"but is {describe(got)}" + (f" of {len(got)} items"
                                                         if isinstance(got, (tuple, list)) else ""))
         for i, (g, e) in enumerate(zip(got, expected)):
-            found = first_difference(g, e, rtol, atol, f"item {i} of {path}", where + (i,))
+            part = (f"{names[i]} in {path}" if len(names) == len(expected) and not where
+                    else f"item {i} of {path}")
+            found = first_difference(g, e, rtol, atol, part, where + (i,))
             if found:
                 return found
         return None
@@ -182,13 +187,30 @@ def expect_reference(student, target, reference, *args, mutants=(), rtol=RTOL, a
     """
     got = student.call(target, *args, **kwargs)
     expected = reference(*copied(args), **copied(kwargs))
-    found = first_difference(got, expected, rtol, atol, what or f"the result of {target}")
+    found = first_difference(got, expected, rtol, atol, what or f"the result of {target}",
+                             names=returned_names(reference))
     if found:
         hint = diagnose(got, mutants, args, kwargs, rtol, atol) or diagnosis.explain(
             found[1], found[2], reference=reference, args=args, kwargs=kwargs,
             where=found[0], special=special, rtol=rtol, atol=atol)
         fail(found[3], hint)
     return got
+
+
+def returned_names(reference):
+    """The names a CS231n-style docstring gives the items of a returned tuple:
+    "Returns a tuple of:\n    - dx: ...\n    - dgamma: ..." -> ("dx", "dgamma")."""
+    doc = inspect.getdoc(reference) or ""
+    if "Returns a tuple of" not in doc:
+        return ()
+    names = []
+    for line in doc.split("Returns a tuple of", 1)[1].splitlines()[1:]:
+        m = re.match(r"\s*- (\w+)\s*:", line)
+        if m:
+            names.append(m.group(1))
+        elif line.strip() and not line.startswith((" ", "\t")):
+            break
+    return tuple(names)
 
 
 def diagnose(got, mutants, args, kwargs, rtol=RTOL, atol=ATOL, part=None):

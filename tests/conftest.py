@@ -10,6 +10,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 REPO = Path(__file__).resolve().parent.parent
 TIMINGS = []
+FIGURES = []   # (label, text): what the grading of the variants shows, printed after the run
 
 
 def assignments():
@@ -24,9 +25,11 @@ def pytest_configure(config):
 # Under pytest-xdist, a work unit (a "scope") runs on one worker. A module is one unit, since its
 # tests share module-wide fixtures, except those split by the first part of their test id (an
 # assignment, a batch): both workers then share the slow lifecycles and sandboxed batches.
-SPLIT = ("test_lifecycle", "test_variants_sandboxed", "test_adversarial", "test_hidden_suites")
+SPLIT = ("test_lifecycle", "test_variants_sandboxed", "test_adversarial", "test_hidden_suites",
+         "test_contracts")
 # Started first, so that no worker is left alone with a long unit at the end.
 SLOWEST_FIRST = ("test_adversarial", "test_lifecycle", "test_variants_sandboxed", "test_hidden_suites",
+                 "test_contracts",
                  "test_nothing_lost", "test_robustness", "test_sandbox", "test_check", "test_notebooks",
                  "test_cli_errors")
 
@@ -100,18 +103,30 @@ def report_time():
     return lambda label, seconds: TIMINGS.append((label, seconds))
 
 
+@pytest.fixture(scope="session")
+def report_figure():
+    """Call with (label, text): printed in the run's summary."""
+    return lambda label, text: FIGURES.append((label, text))
+
+
 def pytest_sessionfinish(session):
     # Under pytest-xdist, a worker hands its timings to the controller, which prints them all.
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["timings"] = json.dumps(TIMINGS)
+        session.config.workeroutput["figures"] = json.dumps(FIGURES)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
     TIMINGS.extend(json.loads(getattr(node, "workeroutput", {}).get("timings", "[]")))
+    FIGURES.extend(json.loads(getattr(node, "workeroutput", {}).get("figures", "[]")))
 
 
 def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("mutants and their hints")
+        for label, text in sorted(FIGURES):
+            terminalreporter.write_line(f"{label}: {text}")
     if TIMINGS:
         terminalreporter.section("timings")
         for label, seconds in sorted(TIMINGS):

@@ -42,3 +42,24 @@ def test_check_lists_every_failing_check_of_a_blank_notebook(released, tmp_path)
     assert bad.returncode == 1
     assert f"0 of {n} visible checks passed" in bad.stdout
     assert bad.stdout.count("FAIL") == n and "NotImplementedError" in bad.stdout
+
+
+def test_check_names_checks_as_the_notebook_does(released, tmp_path):
+    _, blank, n = _notebooks(released, "regularization", tmp_path)
+    out = _check(blank).stdout
+    assert "FAIL  check_l2_penalty" in out and "FAIL  test_" not in out
+    assert "not written yet" in out
+
+
+def test_a_failed_visible_check_shows_its_message_alone():
+    # what IPython prints for it: the message, hint first, and no frame of the check's own code
+    import numpy as np
+
+    from coursekit.checks._report import CheckFailed, Checker
+
+    try:
+        with Checker("check_f") as c:
+            c.expect_close(np.array([2.0, 4.0]), np.array([1.0, 2.0]), "out", hint="Twice too big.")
+    except CheckFailed as exc:
+        shown = "\n".join(exc._render_traceback_())
+    assert "check_f: Twice too big. out is wrong" in shown and "File" not in shown

@@ -17,8 +17,8 @@ import pytest
 from autograder.diagnosis import MISTAKES
 from autograder.suite import suite_items
 from conftest import assignments
-from hidden_suite import (alternatives, demo_mistakes, describe_failures, mutants, points,
-                          points_by_item, results_for, variants)
+from hidden_suite import (alternatives, demo_mistakes, describe_failures, mutants, namespace_with,
+                          points, points_by_item, results_for, run, variants)
 
 TOTALS = {"activations": 27, "backprop": 24, "initialization": 15, "normalization": 17,
           "regularization": 14, "optimization": 21}
@@ -91,3 +91,36 @@ def test_mutant_is_caught_with_its_hint(assignment, mutant):
 def test_alternative_passes_every_test(assignment, alternative):
     results, _ = results_for(assignment, alternative.name)
     assert all(r.passed for r in results), describe_failures(results)
+
+
+def _named(mutant, results):
+    """Whether a failed test of the mutant's item shows its own hint or its kind's general one."""
+    named = [mutant.hint] + ([MISTAKES[mutant.mistake]] if mutant.mistake else [])
+    return any(h in r.hint or h in r.message for r in results
+               if r.item == mutant.target and not r.passed for h in named)
+
+
+@pytest.mark.parametrize("assignment,mutant", [p for p in MUTANTS if p.values[1].mistake])
+def test_general_diagnosis_alone_names_a_labelled_mistake(assignment, mutant):
+    # with no known mutant to match, the words come from diagnosis.py (or the engine's contract
+    # checks): the same mistake written another way gets them too
+    V = variants(assignment)
+    V.mutants_of = lambda target: []
+    try:
+        results = run(assignment, namespace_with(assignment, mutant))[0]
+    finally:
+        del V.mutants_of
+    lead = MISTAKES[mutant.mistake]
+    assert any(lead in r.hint or lead in r.message for r in results
+               if r.item == mutant.target and not r.passed), describe_failures(results)
+
+
+@pytest.mark.parametrize("assignment", assignments())
+def test_report_mutants_and_their_hints(assignment, report_figure):
+    ms = mutants(assignment)
+    named = sum(_named(m, results_for(assignment, m.name)[0]) for m in ms)
+    labelled = sum(bool(m.mistake) for m in ms)
+    report_figure(assignment, f"{len(ms)} mutants, {named} failed with a hint naming their mistake; "
+                              f"{labelled} labelled with a kind the general diagnosis names alone; "
+                              f"{len(alternatives(assignment))} alternatives")
+    assert named == len(ms)

@@ -13,7 +13,8 @@ and answers {"value": ...} or {"error": {"type", "message", "traceback"}}. Objec
 plain data, and return positions listed in `keep`, stay here behind handles.
 
 With the value come what the grader needs to check the call's contract (autograder/boundary.py):
-- "changed": [[where, name, array now], ...] for every array argument the call changed;
+- "changed": [[where, name, value now], ...] for every argument (an array, or a list or dict the
+  grader sent) whose contents the call changed;
 - "global_rng": [state before, state after] if the call moved numpy's global random state;
 - "replay": for a call given a generator (a Seed), the value of a second call made with the same
   request decoded again, so with generators of the same seed.
@@ -39,8 +40,7 @@ class Agent:
 
     def handle(self, request_text):
         request = self._decode(request_text)
-        arrays = _arrays(request, self._passed_back)
-        before = [(a.shape, a.dtype, a.tobytes()) for _, a in arrays]
+        before = [(where, _snapshot(v, self._passed_back)) for where, v in _arguments(request)]
         rng_before = np.random.get_state()
         try:
             value = self._dispatch(request)
@@ -54,8 +54,10 @@ class Agent:
         reply = {"value": self._keep(value, request.get("keep", [])), **{
             k: self._keep(v, request.get("keep", [])) for k, v in replay.items()}}
         names = self._names(request)
-        changed = [[list(where), names(where), a] for (where, a), (shape, dtype, data)
-                   in zip(arrays, before) if (a.shape, a.dtype, a.tobytes()) != (shape, dtype, data)]
+        places = []
+        for where, snap in before:
+            _changes(snap, _at(request, where), where, places)
+        changed = [[list(where), names(where), _at(request, where)] for where in places]
         if changed:
             reply["changed"] = changed
         rng_after = np.random.get_state()
@@ -136,28 +138,48 @@ class _Kept:
         self.obj = obj
 
 
-def _arrays(request, passed_back):
-    """[(where, array)] for the grader's arrays in a call's arguments: where is ("args", 0, 'W').
-    Objects of this side passed back by handle are the student's own, and not looked into."""
-    found = []
+def _arguments(request):
+    """[(where, value)] for a call's arguments: where is ("args", 0) or ("kwargs", "x")."""
+    if request["op"] not in ("call", "method"):
+        return []
+    return [(("args", i), v) for i, v in enumerate(request.get("args", []))] + \
+           [(("kwargs", k), v) for k, v in request.get("kwargs", {}).items()]
 
-    def visit(value, where):
-        if id(value) in passed_back:
-            return
-        if type(value) is np.ndarray:
-            found.append((where, value))
-        elif type(value) in (list, tuple):
-            for i, v in enumerate(value):
-                visit(v, where + (i,))
-        elif type(value) is dict:
-            for k, v in value.items():
-                visit(v, where + (k,))
-    if request["op"] in ("call", "method"):
-        for i, v in enumerate(request.get("args", [])):
-            visit(v, ("args", i))
-        for k, v in request.get("kwargs", {}).items():
-            visit(v, ("kwargs", k))
-    return found
+
+def _snapshot(value, passed_back):
+    """What a value the grader sent holds (arrays' bytes, containers' items), to see later whether
+    the call changed it. Objects of this side passed back by handle are the student's own."""
+    if id(value) in passed_back:
+        return None
+    if type(value) is np.ndarray:
+        return ("array", value.shape, value.dtype.str, value.tobytes())
+    if type(value) in (list, tuple):
+        return (type(value), [_snapshot(v, passed_back) for v in value])
+    if type(value) is dict:
+        return (dict, {k: _snapshot(v, passed_back) for k, v in value.items()})
+    return ("value",)   # numbers, strings, None: immutable
+
+
+def _changes(snap, value, where, found):
+    """Append to `found` the places (where) whose contents differ from the snapshot."""
+    if snap is None or snap[0] == "value":
+        return
+    if snap[0] == "array":
+        if type(value) is not np.ndarray or (value.shape, value.dtype.str, value.tobytes()) != snap[1:]:
+            found.append(where)
+        return
+    kind, items = snap
+    if type(value) is not kind or len(value) != len(items) or kind is dict and value.keys() != items.keys():
+        found.append(where)
+        return
+    for key, item in (items.items() if kind is dict else enumerate(items)):
+        _changes(item, value[key], where + (key,), found)
+
+
+def _at(value, where):
+    for key in where:
+        value = value[key]
+    return value
 
 
 def _state(s):

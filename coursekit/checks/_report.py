@@ -11,8 +11,9 @@ A check module writes each check as
 
 and gets, for free:
 - on success, one printed line: "check_l2_penalty: all 2 checks passed."
-- on failure, an AssertionError whose message names the input, the expected value and what came
-  back, in words for a student;
+- on failure, a CheckFailed (an AssertionError) whose message names the input, the expected value
+  and what came back, in words for a student, the hint first; Jupyter shows that message alone,
+  without the frames of the check's own code;
 - `NotImplementedError` (an exercise not done yet) passes through unchanged with a short note;
   any other exception raised by the student's code passes through with a note saying which call
   of the check raised it, so the traceback still points into the student's code.
@@ -21,7 +22,7 @@ Checks count what they verified: each `expect_*` call is one check.
 """
 import numpy as np
 
-__all__ = ["Checker", "show", "describe"]
+__all__ = ["Checker", "CheckFailed", "show", "describe"]
 
 RTOL = 1e-7
 ATOL = 1e-10
@@ -72,6 +73,14 @@ def _copy(value):
 def _is_number(value):
     return (isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)) or (
         isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "iuf")
+
+
+class CheckFailed(AssertionError):
+    """A visible check that failed. IPython shows an exception with _render_traceback_ by what
+    that returns: here the message alone, since the check's own code says nothing to a student."""
+
+    def _render_traceback_(self):
+        return [f"\x1b[0;31m{type(self).__name__}\x1b[0m: {self}"]
 
 
 class Checker:
@@ -127,7 +136,7 @@ class Checker:
 
     # -- expectations: each one is one check ------------------------------------------------------
     def fail(self, message):
-        raise AssertionError(f"{self.name}: {message}")
+        raise CheckFailed(f"{self.name}: {message}")
 
     def expect(self, condition, message):
         """Pass if `condition` is true; otherwise fail with `message` (a full sentence)."""
@@ -194,7 +203,7 @@ class Checker:
                     detail = f"expected {show(expected_arr)}, got {show(got_arr)} (first difference {first})"
                 else:
                     detail = f"the first difference is {first}"
-            self.fail(f"{what} is wrong{_given(given)}: {detail}." + (f" {hint}" if hint else ""))
+            self.fail((f"{hint} " if hint else "") + f"{what} is wrong{_given(given)}: {detail}.")
         return got
 
 

@@ -29,6 +29,7 @@ import types
 
 import numpy as np
 
+from autograder.boundary import IN_PLACE
 from autograder.grading import Seed, StudentError, describe, fail, graded, mismatch
 from autograder.suites.optimization.variants import V
 from solutions import optimization as ref
@@ -154,7 +155,8 @@ def _call(student, helper, graded_name, *args):
     try:
         return student.call(helper, *args)
     except StudentError as exc:
-        raise StudentError(exc.kind, exc.message.replace(helper, graded_name, 1), exc.traceback) from None
+        raise StudentError(exc.kind, exc.message.replace(helper, graded_name, 1), exc.traceback,
+                           exc.hint) from None
 
 
 def _options_text(options):
@@ -211,7 +213,7 @@ def _expect_trace(student, rule, options, seed=0, lrs=None):
                     fail(f"{setting}: {rule} changed its argument {name} {where} (in place). An "
                          f"update rule returns new arrays and a new dict and leaves what it was "
                          f"given as it was: the caller may still need it.",
-                         _diagnose(got, rule, "run_rule", args))
+                         _diagnose(got, rule, "run_rule", args) or IN_PLACE)
             for what, g_value, e_value in [("new_param", new_param, expected[k][i][0]),
                                            ("new_state", new_state, expected[k][i][1])]:
                 why = mismatch(g_value, e_value, path=what)

@@ -56,7 +56,7 @@ V.edit_mutant("train_loop", "loop_schedule_per_step",
 V.edit_mutant("train_loop", "loop_params_in_place",
               hint="The loop writes the new parameters into the dict it was given, so the caller's "
                    "starting point is lost: work on a new dict.",
-              replace={"    params = dict(params)\n": ""})
+              mistake="in-place", replace={"    params = dict(params)\n": ""})
 V.edit_mutant("train_loop", "loop_drops_last_batch",
               hint="The last, smaller batch of each epoch is skipped, so some examples are never "
                    "used in that epoch: keep it, as the docstring says.",
@@ -66,7 +66,7 @@ V.edit_mutant("train_loop", "loop_drops_last_batch",
 V.edit_mutant("train_loop", "loop_global_rng",
               hint="The shuffle does not come from the rng passed in (it uses numpy's global random "
                    "state or a fresh generator), so the same seed does not give the same order.",
-              replace={"in minibatches(X, y, batch_size, rng):": "in minibatches(X, y, batch_size, "
+              mistake="not-reproducible", replace={"in minibatches(X, y, batch_size, rng):": "in minibatches(X, y, batch_size, "
                                                                  "np.random.default_rng()):"})
 V.edit_mutant("train_loop", "loop_fixed_seed",
               hint="The shuffle comes from a generator with a fixed seed instead of the rng passed "
@@ -135,13 +135,13 @@ V.edit_mutant("sgd_step", "sgd_nesterov_old_buffer",
 V.edit_mutant("sgd_step", "sgd_buffer_in_place",
               hint="The momentum buffer of the state you were given is updated in place, so the "
                    "caller's state changes: compute a new buffer and return it in a new dict.",
-              replace={"buf = momentum * state[\"momentum_buffer\"] + (1 - dampening) * g":
+              mistake="in-place", replace={"buf = momentum * state[\"momentum_buffer\"] + (1 - dampening) * g":
                        "buf = state[\"momentum_buffer\"]\n        buf *= momentum\n"
                        "        buf += (1 - dampening) * g"})
 V.edit_mutant("sgd_step", "sgd_grad_in_place",
               hint="The weight decay is added to the gradient array in place, so the caller's "
                    "gradient changes: compute g as a new array.",
-              replace={"\n    g = grad + weight_decay * param\n": "\n    g = grad\n    g += weight_decay * param\n"})
+              mistake="in-place", replace={"\n    g = grad + weight_decay * param\n": "\n    g = grad\n    g += weight_decay * param\n"})
 
 
 @V.mutant("sgd_step", hint="This is the velocity form of momentum, v = mu * v - lr * g, whose state "
@@ -191,7 +191,7 @@ V.edit_mutant("adagrad_step", "adagrad_ignores_initial_value",
 V.edit_mutant("adagrad_step", "adagrad_sum_in_place",
               hint="The sum of squares of the state you were given is updated in place, so the "
                    "caller's state changes: return a new array in a new dict.",
-              replace={"total = total + g * g": "total += g * g"})
+              mistake="in-place", replace={"total = total + g * g": "total += g * g"})
 
 
 @V.alternative("adagrad_step")
@@ -269,7 +269,7 @@ V.edit_mutant("adam_step", "adam_no_bias_correction_v",
 V.edit_mutant("adam_step", "adam_moments_in_place",
               hint="The first moment of the state you were given is updated in place, so the "
                    "caller's state changes: compute new arrays and return them in a new dict.",
-              replace={"m = beta1 * state.get(\"exp_avg\", 0.0) + (1 - beta1) * g":
+              mistake="in-place", replace={"m = beta1 * state.get(\"exp_avg\", 0.0) + (1 - beta1) * g":
                        "m = state.get(\"exp_avg\", np.zeros_like(param))\n    m *= beta1\n"
                        "    m += (1 - beta1) * g"})
 
