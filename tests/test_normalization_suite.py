@@ -13,9 +13,8 @@ import pytest
 import torch
 
 from coursekit.gradcheck import numerical_gradient_array
-from autograder.diagnosis import MISTAKES
-from hidden_suite import (alternatives, describe_failures, hidden_module, mutants, namespace_with,
-                          points, reference_namespace, run, run_directly)
+from hidden_suite import (alternatives, hidden_module, mutants, namespace_with, points,
+                          reference_namespace, run_directly)
 from solutions import normalization as ref
 
 MUTANTS = mutants("normalization")
@@ -30,21 +29,6 @@ def test_correct_answers_pass_on_other_inputs(offset, monkeypatch):
     for namespace in [reference_namespace("normalization")] + [
             namespace_with("normalization", v) for v in ALTERNATIVES]:
         run_directly("normalization", namespace)
-
-
-LABELLED = [m for m in MUTANTS if m.mistake]
-
-
-@pytest.mark.parametrize("mutant", LABELLED, ids=[m.name for m in LABELLED])
-def test_general_diagnosis_alone_names_each_labelled_mistake(mutant, monkeypatch):
-    # With no known mutant to match, the general diagnosis (or the engine's contract check) must
-    # still name the kind of mistake, so that the same mistake written another way gets a hint.
-    monkeypatch.setattr(hidden_module("normalization").V, "mutants_of", lambda target: [])
-    results, _ = run("normalization", namespace_with("normalization", mutant))
-    failed = [r for r in results if r.item == mutant.target and not r.passed]
-    lead = MISTAKES[mutant.mistake]
-    assert failed and any(lead in r.hint or lead in r.message for r in failed), \
-        describe_failures(failed)
 
 
 # ------------------------------------------------------------------------------ PyTorch
