@@ -59,7 +59,7 @@ def check_zero_center(zero_center):
         # per="image": every row minus its own mean: [1, 2] -> [-0.5, 0.5], [3, 6] -> [-1.5, 1.5],
         # [0, 0] -> [0, 0], [2, 4] -> [-1, 1]
         given = _GIVEN_X + " and per='image'"
-        train, other = _pair(c, c.call(zero_center, _X_TRAIN, _X_OTHER, per="image"),
+        train, other = _pair(c, c.call_pure(zero_center, _X_TRAIN, _X_OTHER, per="image"),
                              "zero_center", given, [(2, 2), (2, 2)])
         c.expect_close(train, [[-0.5, 0.5], [-1.5, 1.5]], "the centred training data", given,
                        hint="per='image' subtracts from each row the mean of that row (axis 1).")
@@ -99,6 +99,12 @@ def check_standardize(standardize):
                     "set's statistics for every split.")
         c.expect_close(other, [[-2.0, -2.0], [0.0, 0.0]], "the standardized other data", given,
                        hint=hint)
+        # eps = 1: the standard deviations become sqrt([1, 4] + 1) = [sqrt(2), sqrt(5)]
+        given = _GIVEN_X + " and eps = 1"
+        train, _ = _pair(c, c.call(standardize, _X_TRAIN, _X_OTHER, eps=1.0), "standardize",
+                         given, [(2, 2), (2, 2)])
+        c.expect_close(train, [[-1 / math.sqrt(2), -2 / math.sqrt(5)], [1 / math.sqrt(2), 2 / math.sqrt(5)]],
+                       "the standardized training data", given, hint="Use the eps you are given.")
 
         # A feature that is constant (5) in the training set: its variance is 0, and eps
         # (default 1e-8) keeps us from dividing by zero: (x - 5) / sqrt(0 + 1e-8) = (x - 5) * 1e4.
@@ -217,9 +223,9 @@ _GIVEN_BN = ("x = [[0, 1], [2, 1], [0, 5], [2, 5]], gamma = [2, 0.5], beta = [1,
 def check_batchnorm_forward(batchnorm_forward):
     """Check batchnorm_forward(x, gamma, beta, running_mean, running_var, mode, momentum, eps)."""
     with Checker("check_batchnorm_forward") as c:
-        given = _GIVEN_BN + ", mode='train'"
-        out = c.call(batchnorm_forward, _X_BN, _GAMMA_BN, _BETA_BN, np.zeros(2), np.ones(2),
-                     mode="train", momentum=0.1, eps=0.0)
+        given = _GIVEN_BN + ", mode='train', momentum = 0.25"
+        out = c.call_pure(batchnorm_forward, _X_BN, _GAMMA_BN, _BETA_BN, np.zeros(2), np.ones(2),
+                          mode="train", momentum=0.25, eps=0.0)
         out, running_mean, running_var, cache = c.expect_tuple(
             out, 4, "the result of batchnorm_forward (out, running_mean, running_var, cache)")
         hint = None
@@ -229,18 +235,20 @@ def check_batchnorm_forward(batchnorm_forward):
                     "normalizes with the biased batch variance (divide by N).")
         c.expect_close(c.expect_array(out, "out", shape=(4, 2), given=given),
                        [[-1.0, -1.5], [3.0, -1.5], [-1.0, -0.5], [3.0, -0.5]], "out", given, hint=hint)
-        # running_mean = 0.9 * 0 + 0.1 * [1, 3] = [0.1, 0.3]
-        # running_var  = 0.9 * 1 + 0.1 * [1, 4] * 4 / 3 (the UNBIASED variance) = [1.0333.., 1.4333..]
+        # running_mean = 0.75 * 0 + 0.25 * [1, 3] = [0.25, 0.75]
+        # running_var  = 0.75 * 1 + 0.25 * [1, 4] * 4 / 3 (the UNBIASED variance) = [1.0833.., 2.0833..]
         hint = None
-        if np.allclose(running_mean, [0.9, 2.7]):
+        if np.allclose(running_mean, [0.75, 2.25]):
             hint = ("momentum is the weight of the NEW batch statistic: running = (1 - momentum) * "
                     "running + momentum * batch_stat.")
-        c.expect_close(running_mean, [0.1, 0.3], "running_mean", given, hint=hint)
+        elif np.allclose(running_mean, [0.1, 0.3]):
+            hint = "Use the momentum you are given (here 0.25), not its default 0.1."
+        c.expect_close(running_mean, [0.25, 0.75], "running_mean", given, hint=hint)
         hint = None
-        if np.allclose(running_var, [1.0, 1.3]):
+        if np.allclose(running_var, [1.0, 1.75]):
             hint = ("running_var takes the UNBIASED batch variance, var * N / (N - 1), as in "
                     "PyTorch (the normalization itself uses the biased one).")
-        c.expect_close(running_var, [0.9 + 0.4 / 3, 0.9 + 1.6 / 3], "running_var", given, hint=hint)
+        c.expect_close(running_var, [0.75 + 1 / 3, 0.75 + 4 / 3], "running_var", given, hint=hint)
         # the cache: (x, x_hat, mu, var, gamma, eps) with the BIASED variance
         cache = c.expect_tuple(cache, 6, "the cache (x, x_hat, mu, var, gamma, eps)")
         for value, expected, name in zip(cache[:5], [_X_BN, _XHAT_BN, [1.0, 3.0], [1.0, 4.0], _GAMMA_BN],
@@ -254,7 +262,7 @@ def check_batchnorm_forward(batchnorm_forward):
         given = ("x = [[1, 3], [3, 7]], gamma = [2, 0.5], beta = [1, -1], running_mean = [1, 3], "
                  "running_var = [1, 4], mode='test', eps = 0")
         out, running_mean, running_var, _ = c.expect_tuple(
-            c.call(batchnorm_forward, np.array([[1.0, 3.0], [3.0, 7.0]]), _GAMMA_BN, _BETA_BN,
+            c.call_pure(batchnorm_forward, np.array([[1.0, 3.0], [3.0, 7.0]]), _GAMMA_BN, _BETA_BN,
                    np.array([1.0, 3.0]), np.array([1.0, 4.0]), mode="test", eps=0.0),
             4, "the result of batchnorm_forward in test mode")
         hint = None
@@ -293,7 +301,7 @@ _GIVEN_BWD = ("dout = [[1, 0], [0, 1], [0, 2], [0, 0]] and the cache of x = [[0,
 
 def _check_bn_backward(name, backward):
     with Checker(name) as c:
-        out = c.call(backward, _DOUT_BN, _CACHE_BN)
+        out = c.call_pure(backward, _DOUT_BN, _CACHE_BN)
         dx, dgamma, dbeta = c.expect_tuple(out, 3, f"the result of {name[6:]} (dx, dgamma, dbeta)")
         c.expect_close(c.expect_array(dbeta, "dbeta", shape=(2,), given=_GIVEN_BWD), [1.0, 3.0],
                        "dbeta", _GIVEN_BWD, hint="dbeta is the sum of dout over the batch (axis 0).")
@@ -395,7 +403,7 @@ def check_layernorm_backward(layernorm_backward):
         given = ("dout = [[1, 0, 0, 0], [0, 1, 2, 0]] and the cache of x = [[0, 2, 0, 2], "
                  "[1, 1, 5, 5]], gamma = [2, 2, 2, 2], eps = 0: x_hat = [[-1, 1, -1, 1], "
                  "[-1, -1, 1, 1]], mu = [[1], [3]], var = [[1], [4]]")
-        dx, dgamma, dbeta = c.expect_tuple(c.call(layernorm_backward, dout, cache), 3,
+        dx, dgamma, dbeta = c.expect_tuple(c.call_pure(layernorm_backward, dout, cache), 3,
                                            "the result of layernorm_backward (dx, dgamma, dbeta)")
         c.expect_close(c.expect_array(dbeta, "dbeta", shape=(4,), given=given), [1.0, 1.0, 2.0, 0.0],
                        "dbeta", given, hint="gamma and beta are per feature: sum over the batch (axis 0).")

@@ -17,7 +17,9 @@ test can see whether an answer includes it, and none pretends to.
 """
 import numpy as np
 
-from autograder.grading import copied, diagnose, expect_close, expect_reference, fail, graded, mismatch
+from autograder import diagnosis
+from autograder.grading import (copied, diagnose, expect_close, expect_reference, fail,
+                                first_difference, graded, mismatch)
 from autograder.suites.normalization.variants import V
 from solutions import normalization as ref
 
@@ -52,6 +54,17 @@ def _data(g, N, D, spread=3.0):
 
 
 # ------------------------------------------------------------------------------ zero_center
+
+def _expect_part(result, item, i, args, kwargs, what):
+    """Part i of a tuple `result` of `item` must be the reference's: a known mutant's hint, or the
+    general diagnosis, says what is wrong."""
+    reference = getattr(ref, item)
+    found = first_difference(result[i], reference(*copied(args), **kwargs)[i], path=what)
+    if found:
+        fail(found[3], diagnose(result[i], V.mutants_of(item), args, kwargs, part=lambda r: r[i])
+             or diagnosis.explain(found[1], found[2], reference=reference, args=args,
+                                  kwargs=kwargs, where=(i,) + found[0]))
+
 
 def _expect_pair(student, item, args, kwargs, what):
     expect_reference(student, item, getattr(ref, item), *args, mutants=V.mutants_of(item),
@@ -256,17 +269,14 @@ def _bn_call(student, args, kwargs):
 
 
 def _expect_bn_part(student_result, call, i, args, kwargs, what=None):
-    expected = ref.batchnorm_forward(*copied(args), **kwargs)[i]
-    got = student_result[i]
-    why = mismatch(got, expected, path=what or f"{_BN_NAMES[i]} from {call}")
-    if why:
-        fail(why, diagnose(got, V.mutants_of("batchnorm_forward"), args, kwargs, part=lambda r: r[i]))
+    _expect_part(student_result, "batchnorm_forward", i, args, kwargs,
+                 what or f"{_BN_NAMES[i]} from {call}")
 
 
 @graded("batchnorm_forward")
 def test_batchnorm_forward_train_output(student):
     for seed, N, D, kwargs in [(50, 8, 5, {}), (51, 20, 3, {"mode": "train", "momentum": 0.3}),
-                               (52, 2, 4, {"mode": "train"})]:
+                               (52, 2, 4, {"mode": "train"}), (57, 7, 3, {"eps": 1e-3})]:
         args = _bn_inputs(seed, N, D)
         result, call = _bn_call(student, args, kwargs)
         _expect_bn_part(result, call, 0, args, kwargs)
@@ -305,10 +315,12 @@ def test_batchnorm_forward_running_stats(student):
 
 @graded("batchnorm_forward")
 def test_batchnorm_forward_test_mode(student):
-    for seed, N in [(55, 5), (56, 1)]:
+    # a non-default eps too: the running variance of the tiny feature is made comparable to it
+    for seed, N, eps in [(55, 5, 1e-5), (56, 1, 1e-5), (58, 3, 1e-2)]:
         x, gamma, beta, running_mean, running_var = _bn_inputs(seed, N, 4)
+        running_var[0] = 1e-2
         args = (x, gamma, beta, running_mean, running_var)
-        kwargs = {"mode": "test"}
+        kwargs = {"mode": "test"} if eps == 1e-5 else {"mode": "test", "eps": eps}
         result, call = _bn_call(student, args, kwargs)
         _expect_bn_part(result, call, 0, args, kwargs)
         for i in (1, 2):
@@ -429,11 +441,7 @@ def test_layernorm_forward(student):
         for i, what in [(0, f"out from {call}"),
                         (1, f"the cache (x, x_hat, mu, var, gamma, eps) from {call}, with mu and "
                             f"var of shape ({N}, 1)")]:
-            expected = ref.layernorm_forward(*copied(args), **kwargs)[i]
-            why = mismatch(result[i], expected, path=what)
-            if why:
-                fail(why, diagnose(result[i], V.mutants_of("layernorm_forward"), args, kwargs,
-                                   part=lambda r: r[i]))
+            _expect_part(result, "layernorm_forward", i, args, kwargs, what)
 
 
 @graded("layernorm_backward")
