@@ -50,10 +50,10 @@ $(STAMP): pyproject.toml $(SANDBOX_REQS)
 	echo $(SANDBOX_ENV)/bin/python > $(VENV)/sandbox-python
 	touch $@
 
-test: $(STAMP)
+test: setup
 	$(BIN)/python -m pytest
 
-demo: $(STAMP)
+demo: setup
 	$(BIN)/course demo
 
 # Rebuild the shipped MNIST subset from its pip-installed source (reproducible, byte for byte).
