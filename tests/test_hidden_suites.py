@@ -25,8 +25,10 @@ TOTALS = {"activations": 27, "backprop": 24, "initialization": 15, "normalizatio
           "capstone": 14}
 # Each call into a sandboxed kernel costs ~10-15 ms: these keep a whole submission near 2 s.
 CALL_BUDGETS = {"activations": 160, "backprop": 150, "initialization": 100, "normalization": 80,
-                "regularization": 150, "optimization": 50,
+                "regularization": 170, "optimization": 50,
                 "capstone": 40}
+# regularization: 20 of its calls are dropout_forward with 20 seeds, the fewest for which the spread
+# of the kept counts between calls tells independent draws from an exact count (dispersion_bounds).
 
 MUTANTS = [pytest.param(a, v, id=f"{a}:{v.name}") for a in assignments() for v in mutants(a)]
 ALTERNATIVES = [pytest.param(a, v, id=f"{a}:{v.name}")

@@ -8,8 +8,9 @@ EarlyStopping item are classes. Dropout mutants keep the documented cache layout
 import numpy as np
 
 from autograder.variants import Variants
+from solutions import regularization as ref
 
-V = Variants()
+V = Variants(reference=ref)
 
 
 # ---------------------------------------------------------------- l2_penalty
@@ -184,6 +185,63 @@ def dropout_one_mask_for_batch(x, p, rng, train=True):
     return x * mask / (1 - p), (mask, p, train)
 
 
+@V.mutant("dropout_forward", hint="Exactly round((1 - p) * D) units are kept in every row, so the "
+                                  "rows never differ in how many they keep: each unit must be kept "
+                                  "on its own, independently, with probability 1 - p.")
+def dropout_exact_count_per_row(x, p, rng, train=True):
+    if not train:
+        return x, (None, p, train)
+    k = int(round((1 - p) * x.shape[-1]))
+    order = np.argsort(rng.random(x.shape), axis=-1)
+    mask = np.argsort(order, axis=-1) < k
+    return x * mask / (1 - p), (mask, p, train)
+
+
+@V.mutant("dropout_forward", hint="Exactly round((1 - p) * x.size) units are kept at every call, so "
+                                  "the number kept never varies: each unit must be kept on its own, "
+                                  "independently, with probability 1 - p.")
+def dropout_exact_count(x, p, rng, train=True):
+    if not train:
+        return x, (None, p, train)
+    keep = rng.permutation(x.size)[:int(round((1 - p) * x.size))]
+    mask = np.zeros(x.size, dtype=bool)
+    mask[keep] = True
+    mask = mask.reshape(x.shape)
+    return x * mask / (1 - p), (mask, p, train)
+
+
+@V.mutant("dropout_forward", hint="One keep-or-drop decision is drawn per example and shared by all "
+                                  "its features, so whole rows are kept or dropped: each entry of x "
+                                  "must be dropped independently.")
+def dropout_one_mask_per_example(x, p, rng, train=True):
+    if not train:
+        return x, (None, p, train)
+    mask = np.broadcast_to(rng.random((x.shape[0], 1)) >= p, x.shape)
+    return x * mask / (1 - p), (mask, p, train)
+
+
+V.edit_mutant("dropout_forward", "dropout_fixed_seed",
+              hint="The mask is the same at every call whatever generator is passed in (a generator "
+                   "made from a fixed seed): draw the mask from the `rng` argument.",
+              replace={"mask = rng.random(x.shape) >= p": "mask = np.random.default_rng(0).random(x.shape) >= p"})
+V.edit_mutant("dropout_forward", "dropout_global_rng", mistake="global-rng",
+              hint="The mask is drawn with np.random.rand, numpy's global random state, instead of "
+                   "the generator passed in.",
+              replace={"mask = rng.random(x.shape) >= p": "mask = np.random.rand(*x.shape) >= p"})
+V.edit_mutant("dropout_forward", "dropout_fresh_generator", mistake="not-reproducible",
+              hint="The mask comes from a new generator made at each call instead of the `rng` "
+                   "argument, so the same seed does not give the same mask.",
+              replace={"mask = rng.random(x.shape) >= p": "mask = np.random.default_rng().random(x.shape) >= p"})
+V.edit_mutant("dropout_forward", "dropout_in_place", mistake="in-place",
+              hint="The dropout is applied to x itself (in place), so the caller's activations are "
+                   "changed: return a new array.",
+              replace={"    out = x * mask / (1 - p)\n": "    x *= mask / (1 - p)\n    out = x\n"})
+V.edit_mutant("dropout_forward", "dropout_float32", mistake="dtype",
+              hint="out is single precision (float32): the documented dtype is float64.",
+              replace={"    out = x * mask / (1 - p)\n":
+                       "    out = np.zeros(x.shape, dtype=np.float32)\n    out[mask] = x[mask] / (1 - p)\n"})
+
+
 @V.alternative("dropout_forward")
 def dropout_binomial(x, p, rng, train=True):
     if not train:
@@ -239,6 +297,11 @@ def backward_times_keep(dout, cache):
     if not train:
         return dout
     return dout * mask * (1 - p)
+
+
+V.edit_mutant("dropout_backward", "backward_in_place", mistake="in-place",
+              hint="The upstream gradient dout is changed in place: return a new array for dx.",
+              replace={"    return dout * mask / (1 - p)\n": "    dout *= mask / (1 - p)\n    return dout\n"})
 
 
 @V.alternative("dropout_backward")
@@ -323,6 +386,17 @@ def mc_std_ddof1(X, params, p, T, rng):
         all_probs.append(np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True))
     all_probs = np.stack(all_probs)
     return all_probs.mean(axis=0), all_probs.std(axis=0, ddof=1)
+
+
+V.edit_mutant("mc_dropout_predict", "mc_global_rng", mistake="global-rng",
+              hint="The masks are drawn from numpy's global random state instead of the generator "
+                   "passed in.",
+              replace={"mask = rng.random(hidden.shape) >= p": "mask = np.random.random(hidden.shape) >= p"})
+V.edit_mutant("mc_dropout_predict", "mc_fresh_generator", mistake="not-reproducible",
+              hint="The masks come from a new generator made at each call instead of the `rng` "
+                   "argument, so the same seed does not give the same prediction.",
+              replace={"mask = rng.random(hidden.shape) >= p":
+                       "mask = np.random.default_rng().random(hidden.shape) >= p"})
 
 
 @V.alternative("mc_dropout_predict")
@@ -420,6 +494,12 @@ def clip_value_zero_to_v(grads, clip_value):
     return [np.clip(g, 0, clip_value) for g in grads]
 
 
+V.edit_mutant("clip_grad_value", "clip_value_in_place", mistake="in-place",
+              hint="The gradients are clamped in place (np.clip with out=g), so the caller's "
+                   "arrays change: return new arrays.",
+              replace={"np.clip(g, -clip_value, clip_value)": "np.clip(g, -clip_value, clip_value, out=g)"})
+
+
 @V.alternative("clip_grad_value")
 def clip_value_min_max(grads, clip_value):
     return [np.maximum(np.minimum(g, clip_value), -clip_value) for g in grads]
@@ -466,6 +546,17 @@ def clip_norm_sum_of_norms(grads, max_norm):
     total_norm = float(sum(np.linalg.norm(g) for g in grads))
     scale = min(max_norm / (total_norm + 1e-6), 1.0)
     return [g * scale for g in grads], total_norm
+
+
+@V.mutant("clip_grad_norm", hint="The gradients are scaled in place, as torch's clip_grad_norm_ "
+                                 "does, but this function must return new arrays and leave the "
+                                 "caller's as they were.", mistake="in-place")
+def clip_norm_in_place(grads, max_norm):
+    total_norm = float(np.sqrt(sum(np.sum(g * g) for g in grads)))
+    scale = min(max_norm / (total_norm + 1e-6), 1.0)
+    for g in grads:
+        g *= scale
+    return grads, total_norm
 
 
 @V.alternative("clip_grad_norm")
@@ -618,6 +709,17 @@ class early_stopping_epochs_from_one:
         else:
             self.bad_epochs += 1
         return self.bad_epochs >= self.patience
+
+
+V.edit_mutant("EarlyStopping", "early_stopping_starts_at_zero",
+              hint="best_loss starts at 0.0, which no loss can beat: before the first step it must "
+                   "be float('inf'), so that the first epoch is always an improvement.",
+              replace={'self.best_loss = float("inf")': "self.best_loss = 0.0",
+                       "if val_loss < self.best_loss:": "if self.best_epoch is None or val_loss < self.best_loss:"})
+V.edit_mutant("EarlyStopping", "early_stopping_fixed_patience", mistake="default-only",
+              hint="The patience passed in is ignored: training always stops after 5 epochs without "
+                   "improvement.",
+              replace={"return self.bad_epochs >= self.patience": "return self.bad_epochs >= 5"})
 
 
 @V.alternative("EarlyStopping")
