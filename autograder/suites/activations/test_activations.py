@@ -4,7 +4,11 @@ An item earns its POINTS (equal to the notebook's grade cells test_<item>) when 
 
 Nothing here is random: every function of this assignment is deterministic, so each is compared
 with the reference on fixed inputs (several shapes, exact zeros where a function has a kink,
-saturating inputs such as +-1000). No statistical check, hence no false-failure probability.
+exact ties between maxout pieces, saturating inputs such as +-1000, sigmoid chains whose z passes
+709). No statistical check, hence no false-failure probability. Inputs changed in place and
+float32 results are caught by the engine for every call (boundary.py, grading.py); a wrong answer
+that no known mutant explains gets the general diagnosis (diagnosis.py), told where x is 0 and
+where pieces tie.
 
 Forward and backward are graded separately:
 - a forward test compares `out` only; the cache is the student's business;
