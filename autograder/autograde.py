@@ -14,7 +14,7 @@ import traceback
 
 import nbformat
 
-from autograder import gradebook, isolation
+from autograder import gradebook, hidden_data, isolation, leaderboard
 from autograder.course import REPO, CourseError
 from autograder.pipeline import grade_submission, suite_version
 from autograder.suite import suite_path
@@ -45,10 +45,10 @@ def _notebook_in(folder, assignment):
 
 def _grade_job(job):
     """Runs in a worker. Never raises: an internal error becomes that submission's result."""
-    assignment, student, folder, release_nb, policy = job
+    assignment, student, folder, release_nb, policy, hidden = job
     path, note = _notebook_in(folder, assignment)
     try:
-        result, restored = grade_submission(assignment, student, path, release_nb, policy)
+        result, restored = grade_submission(assignment, student, path, release_nb, policy, hidden)
     except Exception as exc:
         result = {"assignment": assignment, "student": student, "status": "error",
                   "reason": f"internal grader error ({type(exc).__name__}); the instructor has the details",
@@ -82,7 +82,8 @@ def autograde(course, assignment, students=None, workers=None, policy=None, forc
             print(f"closed {path} to other users (student kernels run as one)", file=sys.stderr)
     for stale in course.path("results", assignment).glob("*.tmp"):
         stale.unlink()                           # a write cut short by a killed batch
-    version = suite_version(assignment)
+    hidden = hidden_data.folder(course)
+    version = suite_version(assignment, hidden)
     results, jobs, digests = {}, [], {}
     for student, folder in found.items():
         digests[student] = submission_digest(folder)
@@ -91,7 +92,7 @@ def autograde(course, assignment, students=None, workers=None, policy=None, forc
                 and old.get("submission_sha256") == digests[student]):
             results[student] = old
         else:
-            jobs.append((assignment, student, folder, release_nb, policy))
+            jobs.append((assignment, student, folder, release_nb, policy, hidden))
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     bar = _progress(len(jobs), progress)
     ctx = multiprocessing.get_context("fork")
@@ -106,10 +107,13 @@ def autograde(course, assignment, students=None, workers=None, policy=None, forc
                 (out / f"{assignment}.ipynb").write_text(restored, encoding="utf-8")
             if result["status"] != "error" and result["items"]:
                 gradebook.record(course, result, result["timestamp"])
+            if leaderboard.value(result) is not None:
+                result["notes"].append(f"Your name on the leaderboard: {leaderboard.pseudonym(course, student)}.")
             course.write_result(assignment, student, result)   # last: its presence means done
             results[student] = result
             bar.update(1)
     bar.close()
+    leaderboard.write(course, assignment, results)
     return results
 
 

@@ -11,8 +11,9 @@ from autograder import feedback as feedback_render
 from autograder import release_guard
 from autograder.autograde import autograde as autograde_batch
 from autograder.course import Course, CourseError, assignment_source, snapshot_source
-from autograder.suite import SuiteError, suite_path
+from autograder.suite import SuiteError, submitted_files, suite_path
 
+MAX_EXTRA_BYTES = 64 * 2**20   # a file beside a notebook; the suite applies its own, smaller cap
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -47,10 +48,13 @@ def collect(course, assignment, zip_path=None):
 
 
 def _collect_zip(course, assignment, zip_path):
-    """Entries `<student>/<any>.ipynb` or `<student>_<anything>.ipynb` (the usual LMS export).
+    """Entries `<student>/<any>.ipynb` or `<student>_<anything>.ipynb` (the usual LMS export),
+    and with each notebook the files its suite grades (the capstone's model file), named
+    `<student>/<file>` or `<student>_<anything><file>`.
 
     A submission replaces the collected one only if it is newer: an earlier one never wins.
     """
+    wanted = set(submitted_files(assignment).values())
     try:
         with zipfile.ZipFile(zip_path) as zf:
             entries = [i for i in zf.infolist() if i.filename.endswith(".ipynb") and not i.is_dir()
@@ -67,6 +71,13 @@ def _collect_zip(course, assignment, zip_path):
             if not found:
                 raise CourseError(f"{zip_path} holds no notebooks")
             payload = {s: (zf.read(info), stamp) for s, (info, stamp) in found.items()}
+            extra = {}
+            for info in sorted(zf.infolist(), key=lambda i: i.date_time):   # the newest wins
+                parts = info.filename.split("/")
+                name = next((w for w in wanted if parts[-1] == w or parts[-1].endswith("_" + w)), None)
+                student = parts[0] if len(parts) > 1 else parts[0].split("_")[0]
+                if name and student in payload and info.file_size <= MAX_EXTRA_BYTES:
+                    extra.setdefault(student, {})[name] = zf.read(info)
     except (zipfile.BadZipFile, OSError) as exc:
         raise CourseError(f"cannot read {zip_path}: {exc}") from None
     collected = []
@@ -80,6 +91,8 @@ def _collect_zip(course, assignment, zip_path):
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         (tmp / f"{assignment}.ipynb").write_bytes(data)
+        for name, content in extra.get(student, {}).items():
+            (tmp / name).write_bytes(content)
         (tmp / "timestamp.txt").write_text(stamp_text)
         if dest.exists():
             shutil.rmtree(dest)

@@ -7,17 +7,24 @@ autograde -> feedback -> export, for every assignment that has a hidden suite. T
     blank      submits the release untouched
     mistakes   makes the common mistakes the assignment's variants.DEMO_MISTAKES name
     attacker   submits the first of those mistakes, after patching numpy.allclose and builtins.abs
+
+Files the suite grades beside the notebook (the capstone's model file) are submitted with it: the
+reference's by reference, mistakes and attacker; none by blank. An assignment whose variants
+module has `demo_files(reference_path, namespace)` adds the students it names ({student: files}),
+each submitting the reference notebook with those files (the capstone's broken model files).
 """
 import importlib
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from pathlib import Path
 
 import nbformat
 
 from autograder import commands, gradebook
 from autograder.course import REPO, Course
-from autograder.simulate import fill, reference_sources, student_sources
+from autograder.simulate import fill, reference_files, reference_run, reference_sources, student_sources
 from autograder.suite import SUITES
 
 ATTACK = """\
@@ -38,18 +45,27 @@ def demo_assignments():
 
 
 def classmates(assignment, release_nb):
-    """{student: notebook they submit} for one assignment."""
-    mistakes = importlib.import_module(f"autograder.suites.{assignment}.variants").DEMO_MISTAKES
-    return {   # in the order of CLASS
-        "reference": fill(release_nb, reference_sources(assignment), answer=MODEL_ANSWER),
-        "blank": release_nb,
-        "mistakes": fill(release_nb, student_sources(assignment, mistakes), answer="I am not sure."),
-        "attacker": fill(release_nb, student_sources(assignment, mistakes[:1]), first_cells=[ATTACK]),
+    """{student: (notebook, {file name: bytes})} they submit, for one assignment."""
+    module = importlib.import_module(f"autograder.suites.{assignment}.variants")
+    mistakes, files = module.DEMO_MISTAKES, reference_files(assignment)
+    reference = fill(release_nb, reference_sources(assignment), answer=MODEL_ANSWER)
+    students = {   # in the order of CLASS
+        "reference": (reference, files),
+        "blank": (release_nb, {}),
+        "mistakes": (fill(release_nb, student_sources(assignment, mistakes), answer="I am not sure."), files),
+        "attacker": (fill(release_nb, student_sources(assignment, mistakes[:1]), first_cells=[ATTACK]), files),
     }
+    if hasattr(module, "demo_files"):
+        with tempfile.TemporaryDirectory() as tmp:
+            (path := Path(tmp) / "reference").write_bytes(next(iter(files.values())))
+            extra = module.demo_files(path, reference_run(assignment)[0])
+        students.update({name: (reference, own) for name, own in extra.items()})
+    return students
 
 
-def submit(course, assignment, student, notebook):
-    """What a student does: fetch from the exchange, edit, submit (the real nbgrader commands)."""
+def submit(course, assignment, student, notebook, files=()):
+    """What a student does: fetch from the exchange, edit, add files, submit (the real nbgrader
+    commands)."""
     home = course.path("students", student)
     home.mkdir(parents=True, exist_ok=True)
     flags = ["--course", "deepnets", f"--Exchange.root={course.path('exchange')}",
@@ -57,6 +73,8 @@ def submit(course, assignment, student, notebook):
     if not (home / assignment).exists():
         course.nbgrader("fetch_assignment", assignment, *flags, cwd=home)
     nbformat.write(notebook, home / assignment / f"{assignment}.ipynb")
+    for name, data in dict(files).items():
+        (home / assignment / name).write_bytes(data)
     course.nbgrader("submit", assignment, f"--student={student}", *flags, cwd=home)
 
 
@@ -74,7 +92,7 @@ def run(root=None, assignments=None, say=print):
         students = classmates(assignment, release_nb)
         gradebook.add_students(course, students)
         with ThreadPoolExecutor(max_workers=len(students)) as pool:   # as a class does: at once
-            list(pool.map(lambda s: submit(course, assignment, s, students[s]), students))
+            list(pool.map(lambda s: submit(course, assignment, s, *students[s]), students))
         say(f"submitted through the exchange: {', '.join(students)}")
         say(f"collected: {', '.join(commands.collect(course, assignment))}")
         results = commands.autograde(course, assignment)
@@ -92,15 +110,16 @@ def render_table(table):
     lines = []
     for assignment, results in table.items():
         items = list(next(iter(results.values()))["items"])
-        students = sorted(results, key=list(CLASS).index)
+        students = sorted(results, key=lambda s: (list(CLASS) + sorted(results)).index(s))
         width = max(len(i) for i in items + ["total"]) + 2
-        lines.append(f"{assignment}".ljust(width) + "".join(s.rjust(11) for s in students))
+        cols = {s: max(11, len(s) + 2) for s in students}
+        lines.append(f"{assignment}".ljust(width) + "".join(s.rjust(cols[s]) for s in students))
         for item in items + ["total"]:
             row = item.ljust(width)
             for s in students:
                 r = results[s]
                 got, top = (r["score"], r["max_score"]) if item == "total" else \
                     (r["items"][item]["score"], r["items"][item]["max_score"])
-                row += f"{got:g}/{top:g}".rjust(11)
+                row += f"{got:g}/{top:g}".rjust(cols[s])
             lines.append(row)
     return "\n".join(lines)

@@ -18,7 +18,7 @@ def _content(result):
     notes += [f"Note: {n}" for n in result.get("notes", [])]
     notes += [f"Cell {c['cell'] + 1} did not finish ({c['status']}): {c['error']}" for c in result.get("cells", [])]
     items = [(item, f"{e['score']:g} / {e['max_score']:g}", e["score"] == e["max_score"],
-              _once([(t["message"], t["hint"]) for t in e["tests"] if not t["passed"]]))
+              _once([(t["message"], t["hint"]) for t in e["tests"] if not t["passed"] or t["message"]]))
              for item, e in sorted(result["items"].items(), key=_in_notebook_order(result))]
     return f"Score: {result['score']:g} / {result['max_score']:g}", notes, items
 

@@ -19,11 +19,14 @@ ENGINE_FILES = ("boundary.py", "grading.py", "diagnosis.py", "suite.py", "agent/
 SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
 
 
-def suite_version(assignment):
-    """A digest of everything that decides a grade: the suite, its variants, the reference, the engine."""
+def suite_version(assignment, hidden_data=None):
+    """A digest of everything that decides a grade: the suite, its variants, the reference, the
+    engine, and the hidden data files the suite names (its HIDDEN_DATA), from `hidden_data`."""
     h = hashlib.sha256()
     files = sorted((suite.SUITES / assignment).glob("*.py")) + [SOLUTIONS / f"{assignment}.py"]
     files += [Path(suite.__file__).parent / f for f in ENGINE_FILES]
+    folder = Path(hidden_data) if hidden_data else suite.HIDDEN_DATA
+    files += [folder / name for name in getattr(suite.suite_module(assignment), "HIDDEN_DATA", ())]
     for path in files:
         if path.is_file():
             h.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -35,15 +38,18 @@ def item_cell(item):
     return f"test_{item}"
 
 
-def grade_submission(assignment, student, notebook_path, release_nb, policy=None):
-    """Grade one notebook; returns (result, restored notebook or None if it was rejected)."""
+def grade_submission(assignment, student, notebook_path, release_nb, policy=None, hidden_data=None):
+    """Grade one notebook; returns (result, restored notebook or None if it was rejected).
+
+    The files beside the notebook reach the suite (read here, never in the sandbox), and so does
+    the folder of the hidden data (`hidden_data`, default data/hidden)."""
     started = time.monotonic()
     totals = suite.suite_items(assignment)
     result = {"assignment": assignment, "student": student, "status": "graded", "reason": "",
               "items": {item: {"cell": item_cell(item), "score": 0.0, "max_score": pts, "tests": []}
                         for item, pts in totals.items()},
               "notes": [], "cells": [], "protections": {}, "timings": {},
-              "suite_version": suite_version(assignment)}
+              "suite_version": suite_version(assignment, hidden_data)}
     try:
         submitted = read_untrusted(Path(notebook_path))
         nb, result["notes"] = restore(submitted, release_nb)
@@ -55,15 +61,23 @@ def grade_submission(assignment, student, notebook_path, release_nb, policy=None
             session.run_notebook()
         except SandboxUnavailable as exc:
             return _finish(result, started, error=f"the grader could not start a kernel: {exc}"), None
-        tests = suite.run_suite(assignment, session)
+        tests = suite.run_suite(assignment, session, files=Path(notebook_path).parent,
+                                hidden_data=hidden_data)
         result["cells"] = session.cell_report()
         result["timings"].update(session.timings())
     for t in tests:
         result["items"][t.item]["tests"].append(t.as_dict())
-    for entry in result["items"].values():   # all or nothing, like an nbgrader grade cell
-        passed = entry["tests"] and all(t["passed"] for t in entry["tests"])
-        entry["score"] = entry["max_score"] if passed else 0.0
+    for entry in result["items"].values():
+        entry["score"] = item_score(entry["max_score"], entry["tests"])
     return _finish(result, started), nb
+
+
+def item_score(max_score, tests):
+    """All or nothing, like an nbgrader grade cell: 0 unless every test passed; then the full
+    points, or the smallest fraction a passing test awarded (suite.py's `credit`)."""
+    if not tests or not all(t["passed"] for t in tests):
+        return 0.0
+    return max_score * min(t.get("fraction", 1.0) for t in tests)
 
 
 def _finish(result, started, rejected=None, error=None):

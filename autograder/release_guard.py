@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from autograder.course import COURSE_ORDER
-from autograder.suite import SUITES
+from autograder.suite import SUITES, submitted_files
 
 REPO = Path(__file__).resolve().parent.parent
 STUDENT_LIBRARY = REPO / "coursekit"
@@ -129,11 +129,14 @@ def problems(release_dir, assignment, source_notebook, library=STUDENT_LIBRARY):
     secret_lines = solution_lines(assignment, source_notebook) | later_assignments_secrets(assignment)
     test_lines = suite_lines(assignment, source_notebook)
     digests = hidden_digests()
+    answers = set(submitted_files(assignment).values()) if (SUITES / assignment).is_dir() else set()
     for path in sorted(Path(release_dir).rglob("*")):
         if not path.is_file():
             continue
         rel = path.relative_to(release_dir)
         data = path.read_bytes()
+        if path.name in answers:   # e.g. a trained capstone model: an answer, not a solution line
+            found.append(f"{rel} is a file students submit as their answer")
         if hashlib.sha256(data).hexdigest() in digests:
             found.append(f"{rel} is the hidden data file {digests[hashlib.sha256(data).hexdigest()]}")
         if path.name.startswith("test_") and path.suffix == ".py":

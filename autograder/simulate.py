@@ -5,12 +5,19 @@ source that goes into its solution cell: the reference, a mutant, an alternative
 (the cell keeps its release stub). Extra cells (an attack, say) can be put before everything.
 """
 import ast
+import contextlib
 import copy
+import functools
 import importlib
+import io
+import tempfile
+from pathlib import Path
 
 import nbformat
 
 from autograder.course import REPO
+from autograder.notebook import EXPERIMENT_TAG
+from autograder.suite import submitted_files
 
 
 def reference_sources(assignment):
@@ -52,3 +59,27 @@ def student_sources(assignment, implementation):
         target, src = variant_source(assignment, name)
         sources[target] = src
     return sources
+
+
+@functools.lru_cache(maxsize=None)
+def reference_run(assignment):
+    """(namespace, {file name: bytes}) of the source notebook run with the reference answers,
+    experiments skipped, in a scratch folder: the names it defines, and the files it wrote that
+    the suite grades (its SUBMITTED_FILES; the capstone's check cell trains and saves the model)."""
+    nb = nbformat.read(REPO / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
+    sources = reference_sources(assignment)
+    namespace = {"__name__": "__main__"}
+    with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(tmp), \
+            contextlib.redirect_stdout(io.StringIO()):
+        for cell in nb.cells:
+            if cell.cell_type != "code" or EXPERIMENT_TAG in cell.metadata.get("tags", []):
+                continue
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            exec(compile(sources.get(gid, cell.source), f"<{gid or 'cell'}>", "exec"), namespace)
+        names = sorted(set(submitted_files(assignment).values()))
+        return namespace, {name: (Path(tmp) / name).read_bytes() for name in names}
+
+
+def reference_files(assignment):
+    """{file name: bytes} a reference student submits beside the notebook ({} for most)."""
+    return reference_run(assignment)[1] if submitted_files(assignment) else {}

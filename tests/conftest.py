@@ -28,7 +28,7 @@ def pytest_configure(config):
 SPLIT = ("test_lifecycle", "test_variants_sandboxed", "test_adversarial", "test_hidden_suites",
          "test_contracts")
 # Started first, so that no worker is left alone with a long unit at the end.
-SLOWEST_FIRST = ("test_adversarial", "test_lifecycle", "test_variants_sandboxed", "test_hidden_suites",
+SLOWEST_FIRST = ("test_adversarial", "test_lifecycle", "test_capstone_sandboxed", "test_variants_sandboxed", "test_hidden_suites",
                  "test_contracts",
                  "test_nothing_lost", "test_robustness", "test_sandbox", "test_check", "test_notebooks",
                  "test_cli_errors")
@@ -83,8 +83,10 @@ def released(tmp_path_factory):
     return course, _Releases(course)
 
 
-def submit_directly(course, assignment, student, notebook_or_bytes, stamp="2026-01-01 00:00:00.000000 UTC"):
-    """Put a submission where `collect` would (submitted/<student>/<assignment>/)."""
+def submit_directly(course, assignment, student, notebook_or_bytes, stamp="2026-01-01 00:00:00.000000 UTC",
+                    files=()):
+    """Put a submission where `collect` would (submitted/<student>/<assignment>/), with `files`
+    ({name: bytes}) beside the notebook."""
     import nbformat
 
     folder = course.path("submitted", student, assignment)
@@ -95,6 +97,8 @@ def submit_directly(course, assignment, student, notebook_or_bytes, stamp="2026-
     else:
         nbformat.write(notebook_or_bytes, target)
     (folder / "timestamp.txt").write_text(stamp)
+    for name, data in dict(files).items():
+        (folder / name).write_bytes(data)
 
 
 @pytest.fixture(scope="session")

@@ -10,13 +10,16 @@ LocalTransport, as it reaches a kernel through the sandbox.
 """
 import functools
 import importlib
+import tempfile
 import warnings
+from pathlib import Path
 
 import nbformat
 import numpy as np
 
 from autograder.boundary import LocalTransport, Student
-from autograder.simulate import variants
+from autograder.pipeline import item_score
+from autograder.simulate import reference_files, variants
 from autograder.suite import run_suite
 from conftest import REPO
 
@@ -107,13 +110,27 @@ class CountingTransport(LocalTransport):
         return super().request(text, what)
 
 
-def run(assignment, namespace):
-    """(results, number of calls) of the hidden suite on `namespace`."""
+@functools.lru_cache(maxsize=None)
+def reference_folder(assignment):
+    """A folder holding the files a reference student submits beside the notebook (the capstone's
+    trained model; made once per process), or None when the suite grades no file."""
+    files = reference_files(assignment)
+    if not files:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix=f"{assignment}-reference-"))
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def run(assignment, namespace, files=None):
+    """(results, number of calls) of the hidden suite on `namespace`, with the submitted files in
+    `files` (a folder; default: the reference's)."""
     transport = CountingTransport(namespace)
     with warnings.catch_warnings():
         # Some variants overflow on purpose; no hidden test looks at warnings (numpy's or Python's).
         warnings.simplefilter("ignore")
-        return run_suite(assignment, transport), transport.calls
+        return run_suite(assignment, transport, files=files or reference_folder(assignment)), transport.calls
 
 
 def run_directly(assignment, namespace, items=None):
@@ -135,9 +152,9 @@ def results_for(assignment, name):
 
 
 def points_by_item(assignment, results):
-    """All or nothing per item, as the pipeline scores."""
+    """Points per item, as the pipeline scores them (all or nothing, or a test's fraction)."""
     items = {r.item for r in results}
-    return {i: points(assignment)[i] if all(r.passed for r in results if r.item == i) else 0
+    return {i: item_score(points(assignment)[i], [r.as_dict() for r in results if r.item == i])
             for i in items}
 
 

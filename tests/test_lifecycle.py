@@ -8,6 +8,7 @@ import pytest
 
 from autograder import demo, release_guard
 from autograder.simulate import variants
+from autograder.suite import submitted_files
 
 
 _RUNS = {}
@@ -20,7 +21,7 @@ def lifecycle(tmp_path_factory, assignment, report_time):
         start = time.monotonic()
         course, table = demo.run(tmp_path_factory.mktemp("demo") / "course", [assignment], say=lambda *a: None)
         _RUNS[assignment] = (course, table, time.monotonic() - start)
-        report_time(f"demo lifecycle of {assignment} (4 students)", _RUNS[assignment][2])
+        report_time(f"demo lifecycle of {assignment} ({len(table[assignment])} students)", _RUNS[assignment][2])
     return _RUNS[assignment]
 
 
@@ -44,9 +45,30 @@ def test_reference_gets_full_marks(lifecycle, assignment):
 def test_blank_gets_zero_without_grader_errors(lifecycle, assignment):
     r = lifecycle[1][assignment]["blank"]
     assert r["status"] == "graded" and r["score"] == 0
-    kinds = {t["kind"] for e in r["items"].values() for t in e["tests"]}
-    assert kinds == {"student-error"}
-    assert all("is not written yet" in t["message"] for e in r["items"].values() for t in e["tests"])
+    # an item graded from a submitted file (the capstone's model) finds no file instead
+    files = submitted_files(assignment)
+    called = [t for item, e in r["items"].items() if item not in files for t in e["tests"]]
+    assert {t["kind"] for t in called} == {"student-error"}
+    assert all("is not written yet" in t["message"] for t in called)
+    for item, name in files.items():
+        assert all(t["kind"] == "failed" and name in t["message"] for t in r["items"][item]["tests"])
+
+
+@pytest.mark.parametrize("assignment", [a for a in demo.demo_assignments() if submitted_files(a)])
+def test_each_demo_model_file_gets_its_outcome(lifecycle, assignment):
+    course, table, _ = lifecycle
+    expected = importlib.import_module(f"autograder.suites.{assignment}.models").EXPECTED
+    for student, words in expected.items():
+        r = table[assignment][student]
+        assert r["status"] == "graded"
+        (item,) = submitted_files(assignment)
+        entry = r["items"][item]
+        assert all(e["score"] == e["max_score"] for i, e in r["items"].items() if i != item), student
+        text = course.path("feedback", student, assignment, f"{assignment}.txt").read_text()
+        if words:
+            assert entry["score"] == 0 and words in text, (student, text)
+        else:   # a weak model: between the thresholds
+            assert 0 < entry["score"] < entry["max_score"] and "hidden test digits" in text
 
 
 @pytest.mark.parametrize("assignment", demo.demo_assignments())

@@ -8,7 +8,7 @@ submissions per assignment instead of one per variant.
 import pytest
 
 from autograder import commands
-from autograder.simulate import fill, student_sources, variants
+from autograder.simulate import fill, reference_files, student_sources, variants
 from conftest import assignments, submit_directly
 
 CASES = [(a, v) for a in assignments() for v in variants(a).all]
@@ -37,7 +37,7 @@ def graded(released, assignment):
         groups = batches(assignment)
         for student, names in groups.items():
             submit_directly(course, assignment, f"variants-{student}",
-                            fill(release_nb, student_sources(assignment, names)))
+                            fill(release_nb, student_sources(assignment, names)), files=reference_files(assignment))
         results = commands.autograde(course, assignment, [f"variants-{s}" for s in groups],
                                      workers=2, progress=False)
         _GRADED[assignment] = {name: results[f"variants-{s}"] for s, names in groups.items() for name in names}
