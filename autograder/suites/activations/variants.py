@@ -126,25 +126,22 @@ def sigmoid_masks(x):
 
 # ---------------------------------------------------------------- sigmoid_backward
 
-@V.mutant("sigmoid_backward", hint="sigma'(x) = sigma(x) * (1 - sigma(x)), with a minus sign: "
-                                   "sigma(x) * (1 + sigma(x)) is not the derivative.")
-def sigmoid_backward_plus(dout, cache):
-    x, out = cache
-    return dout * out * (1 + out)
+V.edit_mutant("sigmoid_backward", "sigmoid_backward_plus",
+              hint="sigma'(x) = sigma(x) * (1 - sigma(x)), with a minus sign: "
+                   "sigma(x) * (1 + sigma(x)) is not the derivative.",
+              replace={'out * (1.0 - out)': 'out * (1.0 + out)'})
 
 
-@V.mutant("sigmoid_backward", hint="The local derivative sigma'(x) is returned without the "
-                                   "upstream gradient: by the chain rule dx = dout * sigma'(x).")
-def sigmoid_backward_no_dout(dout, cache):
-    x, out = cache
-    return out * (1 - out)
+V.edit_mutant("sigmoid_backward", "sigmoid_backward_no_dout",
+              hint="The local derivative sigma'(x) is returned without the "
+                   "upstream gradient: by the chain rule dx = dout * sigma'(x).",
+              replace={'dx = dout * out * (1.0 - out)': 'dx = out * (1.0 - out)'})
 
 
-@V.mutant("sigmoid_backward", hint="The formula s * (1 - s) is applied to the input x; s must be "
-                                   "sigma(x), the OUTPUT of the forward pass.")
-def sigmoid_backward_uses_x(dout, cache):
-    x, out = cache
-    return dout * x * (1 - x)
+V.edit_mutant("sigmoid_backward", "sigmoid_backward_uses_x",
+              hint="The formula s * (1 - s) is applied to the input x; s must be "
+                   "sigma(x), the OUTPUT of the forward pass.",
+              replace={'out * (1.0 - out)': 'x * (1.0 - x)'})
 
 
 @V.alternative("sigmoid_backward")
@@ -203,17 +200,15 @@ def tanh_stable_exp(x):
 
 # ---------------------------------------------------------------- tanh_backward
 
-@V.mutant("tanh_backward", hint="tanh'(x) = 1 - tanh(x)**2: the output is squared.")
-def tanh_backward_no_square(dout, cache):
-    x, out = cache
-    return dout * (1 - out)
+V.edit_mutant("tanh_backward", "tanh_backward_no_square",
+              hint="tanh'(x) = 1 - tanh(x)**2: the output is squared.",
+              replace={'(1.0 - out ** 2)': '(1.0 - out)'})
 
 
-@V.mutant("tanh_backward", hint="out * (1 - out) is the sigmoid's derivative; tanh's is "
-                                "1 - tanh(x)**2.")
-def tanh_backward_sigmoid_formula(dout, cache):
-    x, out = cache
-    return dout * out * (1 - out)
+V.edit_mutant("tanh_backward", "tanh_backward_sigmoid_formula",
+              hint="out * (1 - out) is the sigmoid's derivative; tanh's is "
+                   "1 - tanh(x)**2.",
+              replace={'(1.0 - out ** 2)': 'out * (1.0 - out)'})
 
 
 @V.mutant("tanh_backward", hint="From tanh(x) = 2 sigma(2x) - 1 the chain rule gives "
@@ -225,11 +220,10 @@ def tanh_backward_via_sigma_missing_chain(dout, cache):
     return dout * 2 * s * (1 - s)
 
 
-@V.mutant("tanh_backward", hint="1 - t**2 must be applied to t = tanh(x), the output of the "
-                                "forward pass, not to the input x.")
-def tanh_backward_uses_x(dout, cache):
-    x, out = cache
-    return dout * (1 - x ** 2)
+V.edit_mutant("tanh_backward", "tanh_backward_uses_x",
+              hint="1 - t**2 must be applied to t = tanh(x), the output of the "
+                   "forward pass, not to the input x.",
+              replace={'(1.0 - out ** 2)': '(1.0 - x ** 2)'})
 
 
 @V.alternative("tanh_backward")
@@ -294,32 +288,29 @@ def relu_clip(x):
 
 # ---------------------------------------------------------------- relu_backward
 
-@V.mutant("relu_backward", hint="At exactly x = 0 the derivative of relu is taken as 0 (as "
-                                "PyTorch does); your dx passes dout through there.", mistake="kink")
-def relu_backward_one_at_zero(dout, cache):
-    x, out = cache
-    return dout * (x >= 0)
+V.edit_mutant("relu_backward", "relu_backward_one_at_zero", mistake="kink",
+              hint="At exactly x = 0 the derivative of relu is taken as 0 (as "
+                   "PyTorch does); your dx passes dout through there.",
+              replace={'(x > 0)': '(x >= 0)'})
 
 
-@V.mutant("relu_backward", hint="The gradient passes through every unit; it must be 0 where "
-                                "x < 0, since there relu is flat (its output does not change "
-                                "with x).")
-def relu_backward_no_mask(dout, cache):
-    return dout.copy()
+V.edit_mutant("relu_backward", "relu_backward_no_mask",
+              hint="The gradient passes through every unit; it must be 0 where "
+                   "x < 0, since there relu is flat (its output does not change "
+                   "with x).",
+              replace={'dx = dout * (x > 0)': 'dx = dout.copy()'})
 
 
-@V.mutant("relu_backward", hint="dout is multiplied by the output relu(x); relu's derivative is "
-                                "the 0/1 step: 1 where x > 0 and 0 elsewhere.")
-def relu_backward_times_out(dout, cache):
-    x, out = cache
-    return dout * out
+V.edit_mutant("relu_backward", "relu_backward_times_out",
+              hint="dout is multiplied by the output relu(x); relu's derivative is "
+                   "the 0/1 step: 1 where x > 0 and 0 elsewhere.",
+              replace={'dx = dout * (x > 0)': 'dx = dout * out'})
 
 
-@V.mutant("relu_backward", hint="The local derivative (the 0/1 step) is returned without the "
-                                "upstream gradient: dx = dout * relu'(x).")
-def relu_backward_no_dout(dout, cache):
-    x, out = cache
-    return (x > 0).astype(np.float64)
+V.edit_mutant("relu_backward", "relu_backward_no_dout",
+              hint="The local derivative (the 0/1 step) is returned without the "
+                   "upstream gradient: dx = dout * relu'(x).",
+              replace={'dx = dout * (x > 0)': 'dx = (x > 0).astype(np.float64)'})
 
 
 @V.alternative("relu_backward")
@@ -378,33 +369,29 @@ def leaky_two_parts(x, negative_slope=0.01):
 
 # ---------------------------------------------------------------- leaky_relu_backward
 
-@V.mutant("leaky_relu_backward", hint="The slopes are swapped: the derivative is 1 for x > 0 and "
-                                      "negative_slope for x < 0.")
-def leaky_backward_slope_on_positives(dout, cache):
-    x, negative_slope = cache
-    return dout * np.where(x > 0, negative_slope, 1.0)
+V.edit_mutant("leaky_relu_backward", "leaky_backward_slope_on_positives",
+              hint="The slopes are swapped: the derivative is 1 for x > 0 and "
+                   "negative_slope for x < 0.",
+              replace={'np.where(x > 0, 1.0, negative_slope)': 'np.where(x > 0, negative_slope, 1.0)'})
 
 
-@V.mutant("leaky_relu_backward", hint="At exactly x = 0 the derivative is taken as "
-                                      "negative_slope (as PyTorch does), not 1.", mistake="kink")
-def leaky_backward_one_at_zero(dout, cache):
-    x, negative_slope = cache
-    return dout * np.where(x >= 0, 1.0, negative_slope)
+V.edit_mutant("leaky_relu_backward", "leaky_backward_one_at_zero", mistake="kink",
+              hint="At exactly x = 0 the derivative is taken as "
+                   "negative_slope (as PyTorch does), not 1.",
+              replace={'np.where(x > 0, 1.0,': 'np.where(x >= 0, 1.0,'})
 
 
-@V.mutant("leaky_relu_backward", hint="For x < 0 the derivative is negative_slope, not 0: that "
-                                      "small slope is the whole point of the leaky ReLU (the "
-                                      "gradient never dies).")
-def leaky_backward_zero_for_negatives(dout, cache):
-    x, negative_slope = cache
-    return dout * (x > 0)
+V.edit_mutant("leaky_relu_backward", "leaky_backward_zero_for_negatives",
+              hint="For x < 0 the derivative is negative_slope, not 0: that "
+                   "small slope is the whole point of the leaky ReLU (the "
+                   "gradient never dies).",
+              replace={'np.where(x > 0, 1.0, negative_slope)': '(x > 0)'})
 
 
-@V.mutant("leaky_relu_backward", hint="The local derivative is returned without the upstream "
-                                      "gradient: dx = dout * (derivative of leaky ReLU at x).")
-def leaky_backward_no_dout(dout, cache):
-    x, negative_slope = cache
-    return np.where(x > 0, 1.0, negative_slope)
+V.edit_mutant("leaky_relu_backward", "leaky_backward_no_dout",
+              hint="The local derivative is returned without the upstream "
+                   "gradient: dx = dout * (derivative of leaky ReLU at x).",
+              replace={'dx = dout * np.where': 'dx = np.where'})
 
 
 @V.alternative("leaky_relu_backward")
