@@ -11,8 +11,9 @@ student's own consistent cache layout is graded right too.)
 import numpy as np
 
 from autograder.variants import Variants
+from solutions import activations as ref
 
-V = Variants()
+V = Variants(reference=ref)
 
 
 # ---------------------------------------------------------------- collapse_linear_stack
@@ -78,7 +79,7 @@ def collapse_by_probing(weights, biases):
 
 @V.mutant("sigmoid_forward", hint="np.exp(x) overflows to inf for x above about 709, and "
                                   "inf / (1 + inf) is nan. Only ever exponentiate numbers <= 0: "
-                                  "1 / (1 + exp(-x)) for x >= 0 and exp(x) / (1 + exp(x)) for x < 0.")
+                                  "1 / (1 + exp(-x)) for x >= 0 and exp(x) / (1 + exp(x)) for x < 0.", mistake="overflow")
 def sigmoid_exp_ratio(x):
     e = np.exp(x)
     out = e / (1 + e)
@@ -125,25 +126,22 @@ def sigmoid_masks(x):
 
 # ---------------------------------------------------------------- sigmoid_backward
 
-@V.mutant("sigmoid_backward", hint="sigma'(x) = sigma(x) * (1 - sigma(x)), with a minus sign: "
-                                   "sigma(x) * (1 + sigma(x)) is not the derivative.")
-def sigmoid_backward_plus(dout, cache):
-    x, out = cache
-    return dout * out * (1 + out)
+V.edit_mutant("sigmoid_backward", "sigmoid_backward_plus",
+              hint="sigma'(x) = sigma(x) * (1 - sigma(x)), with a minus sign: "
+                   "sigma(x) * (1 + sigma(x)) is not the derivative.",
+              replace={'out * (1.0 - out)': 'out * (1.0 + out)'})
 
 
-@V.mutant("sigmoid_backward", hint="The local derivative sigma'(x) is returned without the "
-                                   "upstream gradient: by the chain rule dx = dout * sigma'(x).")
-def sigmoid_backward_no_dout(dout, cache):
-    x, out = cache
-    return out * (1 - out)
+V.edit_mutant("sigmoid_backward", "sigmoid_backward_no_dout",
+              hint="The local derivative sigma'(x) is returned without the "
+                   "upstream gradient: by the chain rule dx = dout * sigma'(x).",
+              replace={'dx = dout * out * (1.0 - out)': 'dx = out * (1.0 - out)'})
 
 
-@V.mutant("sigmoid_backward", hint="The formula s * (1 - s) is applied to the input x; s must be "
-                                   "sigma(x), the OUTPUT of the forward pass.")
-def sigmoid_backward_uses_x(dout, cache):
-    x, out = cache
-    return dout * x * (1 - x)
+V.edit_mutant("sigmoid_backward", "sigmoid_backward_uses_x",
+              hint="The formula s * (1 - s) is applied to the input x; s must be "
+                   "sigma(x), the OUTPUT of the forward pass.",
+              replace={'out * (1.0 - out)': 'x * (1.0 - x)'})
 
 
 @V.alternative("sigmoid_backward")
@@ -164,7 +162,7 @@ def sigmoid_backward_expanded(dout, cache):
 
 @V.mutant("tanh_forward", hint="np.exp overflows to inf for |x| above about 709, and inf / inf is "
                                "nan: use np.tanh, or a formula that only exponentiates numbers "
-                               "<= 0.")
+                               "<= 0.", mistake="overflow")
 def tanh_exp_formula(x):
     out = (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))
     return out, (x, out)
@@ -202,33 +200,30 @@ def tanh_stable_exp(x):
 
 # ---------------------------------------------------------------- tanh_backward
 
-@V.mutant("tanh_backward", hint="tanh'(x) = 1 - tanh(x)**2: the output is squared.")
-def tanh_backward_no_square(dout, cache):
-    x, out = cache
-    return dout * (1 - out)
+V.edit_mutant("tanh_backward", "tanh_backward_no_square",
+              hint="tanh'(x) = 1 - tanh(x)**2: the output is squared.",
+              replace={'(1.0 - out ** 2)': '(1.0 - out)'})
 
 
-@V.mutant("tanh_backward", hint="out * (1 - out) is the sigmoid's derivative; tanh's is "
-                                "1 - tanh(x)**2.")
-def tanh_backward_sigmoid_formula(dout, cache):
-    x, out = cache
-    return dout * out * (1 - out)
+V.edit_mutant("tanh_backward", "tanh_backward_sigmoid_formula",
+              hint="out * (1 - out) is the sigmoid's derivative; tanh's is "
+                   "1 - tanh(x)**2.",
+              replace={'(1.0 - out ** 2)': 'out * (1.0 - out)'})
 
 
 @V.mutant("tanh_backward", hint="From tanh(x) = 2 sigma(2x) - 1 the chain rule gives "
                                 "tanh'(x) = 2 * sigma'(2x) * 2: the inner 2x contributes a second "
-                                "factor 2.")
+                                "factor 2.", mistake="factor")
 def tanh_backward_via_sigma_missing_chain(dout, cache):
     x, out = cache
     s = 1 / (1 + np.exp(-2 * x))
     return dout * 2 * s * (1 - s)
 
 
-@V.mutant("tanh_backward", hint="1 - t**2 must be applied to t = tanh(x), the output of the "
-                                "forward pass, not to the input x.")
-def tanh_backward_uses_x(dout, cache):
-    x, out = cache
-    return dout * (1 - x ** 2)
+V.edit_mutant("tanh_backward", "tanh_backward_uses_x",
+              hint="1 - t**2 must be applied to t = tanh(x), the output of the "
+                   "forward pass, not to the input x.",
+              replace={'(1.0 - out ** 2)': '(1.0 - x ** 2)'})
 
 
 @V.alternative("tanh_backward")
@@ -293,32 +288,29 @@ def relu_clip(x):
 
 # ---------------------------------------------------------------- relu_backward
 
-@V.mutant("relu_backward", hint="At exactly x = 0 the derivative of relu is taken as 0 (as "
-                                "PyTorch does); your dx passes dout through there.")
-def relu_backward_one_at_zero(dout, cache):
-    x, out = cache
-    return dout * (x >= 0)
+V.edit_mutant("relu_backward", "relu_backward_one_at_zero", mistake="kink",
+              hint="At exactly x = 0 the derivative of relu is taken as 0 (as "
+                   "PyTorch does); your dx passes dout through there.",
+              replace={'(x > 0)': '(x >= 0)'})
 
 
-@V.mutant("relu_backward", hint="The gradient passes through every unit; it must be 0 where "
-                                "x < 0, since there relu is flat (its output does not change "
-                                "with x).")
-def relu_backward_no_mask(dout, cache):
-    return dout.copy()
+V.edit_mutant("relu_backward", "relu_backward_no_mask",
+              hint="The gradient passes through every unit; it must be 0 where "
+                   "x < 0, since there relu is flat (its output does not change "
+                   "with x).",
+              replace={'dx = dout * (x > 0)': 'dx = dout.copy()'})
 
 
-@V.mutant("relu_backward", hint="dout is multiplied by the output relu(x); relu's derivative is "
-                                "the 0/1 step: 1 where x > 0 and 0 elsewhere.")
-def relu_backward_times_out(dout, cache):
-    x, out = cache
-    return dout * out
+V.edit_mutant("relu_backward", "relu_backward_times_out",
+              hint="dout is multiplied by the output relu(x); relu's derivative is "
+                   "the 0/1 step: 1 where x > 0 and 0 elsewhere.",
+              replace={'dx = dout * (x > 0)': 'dx = dout * out'})
 
 
-@V.mutant("relu_backward", hint="The local derivative (the 0/1 step) is returned without the "
-                                "upstream gradient: dx = dout * relu'(x).")
-def relu_backward_no_dout(dout, cache):
-    x, out = cache
-    return (x > 0).astype(np.float64)
+V.edit_mutant("relu_backward", "relu_backward_no_dout",
+              hint="The local derivative (the 0/1 step) is returned without the "
+                   "upstream gradient: dx = dout * relu'(x).",
+              replace={'dx = dout * (x > 0)': 'dx = (x > 0).astype(np.float64)'})
 
 
 @V.alternative("relu_backward")
@@ -377,33 +369,29 @@ def leaky_two_parts(x, negative_slope=0.01):
 
 # ---------------------------------------------------------------- leaky_relu_backward
 
-@V.mutant("leaky_relu_backward", hint="The slopes are swapped: the derivative is 1 for x > 0 and "
-                                      "negative_slope for x < 0.")
-def leaky_backward_slope_on_positives(dout, cache):
-    x, negative_slope = cache
-    return dout * np.where(x > 0, negative_slope, 1.0)
+V.edit_mutant("leaky_relu_backward", "leaky_backward_slope_on_positives",
+              hint="The slopes are swapped: the derivative is 1 for x > 0 and "
+                   "negative_slope for x < 0.",
+              replace={'np.where(x > 0, 1.0, negative_slope)': 'np.where(x > 0, negative_slope, 1.0)'})
 
 
-@V.mutant("leaky_relu_backward", hint="At exactly x = 0 the derivative is taken as "
-                                      "negative_slope (as PyTorch does), not 1.")
-def leaky_backward_one_at_zero(dout, cache):
-    x, negative_slope = cache
-    return dout * np.where(x >= 0, 1.0, negative_slope)
+V.edit_mutant("leaky_relu_backward", "leaky_backward_one_at_zero", mistake="kink",
+              hint="At exactly x = 0 the derivative is taken as "
+                   "negative_slope (as PyTorch does), not 1.",
+              replace={'np.where(x > 0, 1.0,': 'np.where(x >= 0, 1.0,'})
 
 
-@V.mutant("leaky_relu_backward", hint="For x < 0 the derivative is negative_slope, not 0: that "
-                                      "small slope is the whole point of the leaky ReLU (the "
-                                      "gradient never dies).")
-def leaky_backward_zero_for_negatives(dout, cache):
-    x, negative_slope = cache
-    return dout * (x > 0)
+V.edit_mutant("leaky_relu_backward", "leaky_backward_zero_for_negatives",
+              hint="For x < 0 the derivative is negative_slope, not 0: that "
+                   "small slope is the whole point of the leaky ReLU (the "
+                   "gradient never dies).",
+              replace={'np.where(x > 0, 1.0, negative_slope)': '(x > 0)'})
 
 
-@V.mutant("leaky_relu_backward", hint="The local derivative is returned without the upstream "
-                                      "gradient: dx = dout * (derivative of leaky ReLU at x).")
-def leaky_backward_no_dout(dout, cache):
-    x, negative_slope = cache
-    return np.where(x > 0, 1.0, negative_slope)
+V.edit_mutant("leaky_relu_backward", "leaky_backward_no_dout",
+              hint="The local derivative is returned without the upstream "
+                   "gradient: dx = dout * (derivative of leaky ReLU at x).",
+              replace={'dx = dout * np.where': 'dx = np.where'})
 
 
 @V.alternative("leaky_relu_backward")
@@ -431,7 +419,7 @@ def prelu_slope_on_positives(x, a):
 
 
 @V.mutant("prelu_forward", hint="The slope is fixed at 0.25, PyTorch's starting value; use the "
-                                "slope a passed in, which changes as it is learned.")
+                                "slope a passed in, which changes as it is learned.", mistake="region")
 def prelu_fixed_slope(x, a):
     out = np.where(x > 0, x, 0.25 * x)
     return out, (x, a)
@@ -471,7 +459,7 @@ def prelu_da_not_summed(dout, cache):
 
 
 @V.mutant("prelu_backward", hint="At exactly x = 0 the derivative with respect to x is taken as "
-                                 "a (as PyTorch does), not 1.")
+                                 "a (as PyTorch does), not 1.", mistake="kink")
 def prelu_dx_one_at_zero(dout, cache):
     x, a = cache
     dx = dout * np.where(x >= 0, 1.0, a)
@@ -503,7 +491,7 @@ def elu_alpha_misplaced(x, alpha=1.0):
 
 
 @V.mutant("elu_forward", hint="The exponential branch is used for every x; ELU is the identity "
-                              "for x > 0 and alpha * (exp(x) - 1) only for x <= 0.")
+                              "for x > 0 and alpha * (exp(x) - 1) only for x <= 0.", mistake="region")
 def elu_for_all(x, alpha=1.0):
     out = alpha * (np.exp(x) - 1)
     return out, (x, out, alpha)
@@ -534,7 +522,7 @@ def elu_backward_exp_minus_one(dout, cache):
 
 
 @V.mutant("elu_backward", hint="At exactly x = 0 the derivative is taken as alpha (the slope of "
-                               "the exponential branch, as PyTorch does), not 1.")
+                               "the exponential branch, as PyTorch does), not 1.", mistake="kink")
 def elu_backward_one_at_zero(dout, cache):
     x, out, alpha = cache
     return dout * np.where(x >= 0, 1.0, alpha * np.exp(np.minimum(x, 0)))
@@ -592,7 +580,7 @@ def selu_exp_minus_one(x):
 # ---------------------------------------------------------------- selu_backward
 
 @V.mutant("selu_backward", hint="The factor scale is missing from the derivative: SELU is scale "
-                                "times an ELU, so its derivative is scale times the ELU's.")
+                                "times an ELU, so its derivative is scale times the ELU's.", mistake="factor")
 def selu_backward_missing_scale(dout, cache):
     alpha = 1.6732632423543772848
     x, out = cache
@@ -609,7 +597,7 @@ def selu_backward_scale_only_positive(dout, cache):
 
 
 @V.mutant("selu_backward", hint="At exactly x = 0 the derivative is taken as scale * alpha (the "
-                                "slope of the exponential branch, as PyTorch does), not scale.")
+                                "slope of the exponential branch, as PyTorch does), not scale.", mistake="kink")
 def selu_backward_scale_at_zero(dout, cache):
     alpha = 1.6732632423543772848
     scale = 1.0507009873554804934
@@ -686,7 +674,7 @@ def maxout_grad_all_pieces(dout, cache):
 
 @V.mutant("maxout_backward", hint="db is averaged over the batch; like any bias gradient it is "
                                   "the SUM over the N examples (each example's loss term adds "
-                                  "its own contribution).")
+                                  "its own contribution).", mistake="factor")
 def maxout_db_mean(dout, cache):
     x, W, z = cache
     k = W.shape[0]
@@ -722,7 +710,7 @@ def maxout_dx_all_pieces(dout, cache):
 @V.alternative("maxout_backward")
 def maxout_backward_einsum(dout, cache):
     x, W, z = cache
-    mask = z == z.max(axis=0, keepdims=True)  # (k, N, H): the winners (no ties in real data)
+    mask = np.arange(len(W))[:, None, None] == z.argmax(axis=0)  # (k, N, H): one winner each
     dz = mask * dout
     dW = np.einsum("nd,knh->kdh", x, dz)
     db = dz.sum(axis=1)
@@ -734,7 +722,7 @@ def maxout_backward_einsum(dout, cache):
 
 @V.mutant("softmax_forward", hint="Without subtracting the row's maximum, np.exp overflows to inf "
                                   "for scores above about 709 and inf / inf is nan: subtract each "
-                                  "row's max first (it does not change the softmax).")
+                                  "row's max first (it does not change the softmax).", mistake="overflow")
 def softmax_no_max_shift(x):
     e = np.exp(x)
     out = e / e.sum(axis=-1, keepdims=True)
@@ -743,7 +731,7 @@ def softmax_no_max_shift(x):
 
 @V.mutant("softmax_forward", hint="The softmax is taken over the wrong axis: each ROW (the last "
                                   "axis: the C scores of one example) must become probabilities "
-                                  "that sum to 1, not each column.")
+                                  "that sum to 1, not each column.", mistake="axis")
 def softmax_wrong_axis(x):
     shifted = x - x.max(axis=0, keepdims=True)
     e = np.exp(shifted)
@@ -753,7 +741,7 @@ def softmax_wrong_axis(x):
 
 @V.mutant("softmax_forward", hint="Subtracting one maximum for the whole array is not enough: a row "
                                   "whose scores are all far below it underflows to exp(...) = 0 "
-                                  "everywhere and gives 0 / 0 = nan. Subtract EACH row's own max.")
+                                  "everywhere and gives 0 / 0 = nan. Subtract EACH row's own max.", mistake="overflow")
 def softmax_global_max(x):
     e = np.exp(x - x.max())
     out = e / e.sum(axis=-1, keepdims=True)
@@ -825,7 +813,7 @@ def softmax_backward_jacobian(dout, cache):
 
 @V.mutant("sigmoid_chain_grads", hint="The loss is the MEAN over the batch of 1/2 (a_L - y)^2, so "
                                       "the loss and every gradient carry a factor 1/N; here they "
-                                      "are summed.")
+                                      "are summed.", mistake="factor")
 def chain_sum_not_mean(x, y, w, b):
     L = len(w)
     a = [x]
@@ -881,7 +869,7 @@ def chain_dw_uses_output(x, y, w, b):
 
 
 @V.mutant("sigmoid_chain_grads", hint="The gradients have the wrong sign: the derivative of "
-                                      "1/2 (a - y)^2 with respect to a is (a - y), not (y - a).")
+                                      "1/2 (a - y)^2 with respect to a is (a - y), not (y - a).", mistake="sign")
 def chain_sign_flipped(x, y, w, b):
     L, N = len(w), len(x)
     a = [x]
@@ -919,6 +907,71 @@ def chain_product_formula(x, y, w, b):
         dw[l] = np.dot(dz, a[l])
         db[l] = dz.sum()
     return loss, dw, db
+
+
+# ---------------------------------------------------------------- contracts, ties and ranges
+# Mistakes of a kind the engine or the general diagnosis names (mistake=), and documented cases
+# (ties, overflow ranges, shapes other than (N, C)) that only a test of that case can see.
+
+V.edit_mutant("sigmoid_backward", "sigmoid_backward_in_place", mistake="in-place",
+              hint="dout is multiplied in place (dout *= ...), which changes the caller's upstream "
+                   "gradient: return a new array.",
+              replace={"dx = dout * out * (1.0 - out)": "dout *= out * (1.0 - out)\n    dx = dout"})
+
+V.edit_mutant("tanh_backward", "tanh_backward_in_place", mistake="in-place",
+              hint="dout is multiplied in place (dout *= ...), which changes the caller's upstream "
+                   "gradient: return a new array.",
+              replace={"dx = dout * (1.0 - out ** 2)": "dout *= 1.0 - out ** 2\n    dx = dout"})
+
+V.edit_mutant("softmax_forward", "softmax_shift_in_place", mistake="in-place",
+              hint="The row maxima are subtracted from x in place (x -= ...), which changes the "
+                   "caller's scores: subtract into a new array.",
+              replace={"shifted = x - x.max(axis=-1, keepdims=True)":
+                       "x -= x.max(axis=-1, keepdims=True)\n    shifted = x"})
+
+V.edit_mutant("sigmoid_forward", "sigmoid_float32", mistake="dtype",
+              hint="The output is converted to float32, which keeps only about 7 digits: keep "
+                   "numpy's float64.",
+              replace={"out = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))":
+                       "out = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(np.float32)"})
+
+V.edit_mutant("softmax_forward", "softmax_float32", mistake="dtype",
+              hint="The exponentials are computed in float32, which keeps only about 7 digits: "
+                   "keep numpy's float64.",
+              replace={"e = np.exp(shifted)": "e = np.exp(shifted.astype(np.float32))"})
+
+V.edit_mutant("maxout_backward", "maxout_dx_float32", mistake="dtype",
+              hint="dx is accumulated in a float32 array, which keeps only about 7 digits: "
+                   "create it as float64 (np.zeros' default).",
+              replace={"dx = np.zeros(x.shape)": "dx = np.zeros(x.shape, dtype=np.float32)"})
+
+V.edit_mutant("relu_backward", "relu_backward_bool_mask", mistake="dtype",
+              hint="The 0/1 step (x > 0) is returned as booleans and without the upstream "
+                   "gradient: dx = dout * relu'(x), an array of floats.",
+              replace={"dx = dout * (x > 0)": "dx = x > 0"})
+
+V.edit_mutant("maxout_backward", "maxout_tie_to_last", mistake="kink",
+              hint="When two pieces tie exactly, the gradient goes to the LAST of them; the "
+                   "docstring gives it to the first (the smaller j), as np.argmax does.",
+              replace={"winner = z.argmax(axis=0)": "winner = k - 1 - z[::-1].argmax(axis=0)"})
+
+V.edit_mutant("maxout_backward", "maxout_tie_to_all", mistake="kink",
+              hint="Every piece equal to the max gets the gradient, so a tie passes it twice; the "
+                   "docstring gives it all to the first tied piece (np.argmax's choice).",
+              replace={"dz = dout * (winner == j)": "dz = dout * (z[j] == z.max(axis=0))"})
+
+V.edit_mutant("sigmoid_chain_grads", "chain_exp_ratio", mistake="overflow",
+              hint="exp(z) / (1 + exp(z)) overflows to inf / inf = nan once z is above about 709 "
+                   "(large weights): only ever exponentiate numbers <= 0.",
+              replace={"e = np.exp(-np.abs(z))\n        a.append(np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)))":
+                       "e = np.exp(z)\n        a.append(e / (1.0 + e))"})
+
+V.edit_mutant("softmax_forward", "softmax_axis_1",
+              hint="The softmax is taken over axis 1, which is the last axis only of a 2-D batch; "
+                   "the docstring says the LAST axis (axis=-1), so that a single vector (C,) and an "
+                   "array (..., C) work too.",
+              replace={"x.max(axis=-1, keepdims=True)": "x.max(axis=1, keepdims=True)",
+                       "e.sum(axis=-1, keepdims=True)": "e.sum(axis=1, keepdims=True)"})
 
 
 # The mistakes of the demo's `mistakes` student (and, the first one, of its `attacker`).
