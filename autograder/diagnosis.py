@@ -55,6 +55,12 @@ def explain(got, expected, reference=None, args=(), kwargs=None, where=(), speci
         return _shape(g, e, close, arrays)
     if not np.all(np.isfinite(g)):
         return None
+    # the most specific first: the exact answer to another question (a parameter at its default)
+    # says more than a pattern in the numbers (a factor, or wrong where x < 0)
+    if reference is not None:
+        hint = _ignored_parameter(g, close, reference, args, kwargs, where)
+        if hint:
+            return hint
     for check in (_sign, _factor, _offset):
         hint = check(g, e, close, reference, args, kwargs)
         if hint:
@@ -65,8 +71,7 @@ def explain(got, expected, reference=None, args=(), kwargs=None, where=(), speci
     if g.ndim == 2 and g.shape[0] == g.shape[1] and g.shape[0] > 1 and close(g.T, e):
         return f"{MISTAKES['transpose']} it equals the right answer with rows and columns swapped."
     if reference is not None:
-        return _ignored_parameter(g, close, reference, args, kwargs, where) or \
-            _wrong_axis(g, close, reference, args, kwargs, where)
+        return _wrong_axis(g, close, reference, args, kwargs, where)
     return None
 
 
