@@ -26,8 +26,10 @@ from statistics import NormalDist
 
 import numpy as np
 
-from autograder.grading import (Seed, StudentError, describe, diagnose, expect_close, expect_reference,
-                                fail, graded, mismatch)
+from autograder.diagnosis import MISTAKES
+from autograder.grading import (GradingFailure, Seed, StudentError, describe, diagnose, expect_close,
+                                expect_distribution, expect_reference, fail, graded, mismatch,
+                                normal_cdf, uniform_cdf)
 from autograder.suites.initialization.variants import V
 from solutions import initialization as ref
 
@@ -175,7 +177,8 @@ def _expect_weights(got, shape, item, args, kwargs):
         problem = (f"{call} should return an array of shape {shape} (fan_in, fan_out), but its shape "
                    f"is {got.shape}.")
     elif got.dtype != np.float64:
-        problem = f"{call} should return an array of dtype float64, but its dtype is {got.dtype}."
+        problem = (f"{call}: the result {MISTAKES['dtype']}: it holds {got.dtype}, but weights are "
+                   f"float64 (numpy's default; look for a dtype=np.float32 or an astype).")
     if problem:
         fail(problem, _diagnose_structure(got, item, args, kwargs))
     if not np.all(np.isfinite(got)):
@@ -220,7 +223,17 @@ def check_uniform(student, item, args, kwargs, bound, formula):
              f"but the mean square of its {n} values is {square:.4g}, outside [{lo:.4g}, {hi:.4g}] "
              f"(standard deviation {math.sqrt(square):.4g} instead of {bound / math.sqrt(3):.4g}). "
              f"(A correct answer lands outside with probability below {FALSE_FAILURE:g}.)", hint())
+    _expect_fit(got, uniform_cdf(-bound, bound), call, f"U(-b, b) with b = {formula}", hint)
     return got
+
+
+def _expect_fit(got, cdf, call, described, hint):
+    """Kolmogorov-Smirnov over the whole sample: its shape must be the documented distribution's,
+    not only its moments (a correct answer fails with probability FALSE_FAILURE)."""
+    try:
+        expect_distribution(got, cdf, FALSE_FAILURE, call, described)
+    except GradingFailure as failure:
+        fail(failure.message, hint())
 
 
 def check_normal(student, item, args, kwargs, std, formula):
@@ -254,6 +267,7 @@ def check_normal(student, item, args, kwargs, std, formula):
              f"the largest value in size is {np.abs(got).max() / std:.2f} s, while in a normal "
              f"sample of this size some values lie beyond 4 s. (A correct answer has kurtosis "
              f"below {KURTOSIS_MIN} with probability below 1e-40.)", hint())
+    _expect_fit(got, normal_cdf(0.0, std), call, f"N(0, s**2) with s = {formula}", hint)
     return got
 
 
@@ -293,14 +307,9 @@ def _describe_net(params, X):
 
 
 def _expect_grads(student, params, X, y, setting):
-    got = student.call("two_layer_grads", params, X, y)
-    call = f"two_layer_grads(params, X, y) for {setting}"
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        fail(f"{call} should return a tuple (loss, grads), but returned {describe(got)}.")
-    loss, grads = ref.two_layer_grads(params, X, y)
-    why = mismatch(got[0], loss, path="the loss") or mismatch(got[1], grads, path="grads")
-    if why:
-        fail(f"{call}: {why}.", diagnose(got, V.mutants_of("two_layer_grads"), [params, X, y], {}))
+    expect_reference(student, "two_layer_grads", ref.two_layer_grads, params, X, y,
+                     mutants=V.mutants_of("two_layer_grads"),
+                     what=f"two_layer_grads(params, X, y) for {setting}")
 
 
 @graded("two_layer_grads")
@@ -414,14 +423,21 @@ def test_small_random_init_uses_rng(student):
 # ------------------------------------------------------------------------------ calculate_gain
 
 def _expect_gain(student, *args):
-    expect_reference(student, "calculate_gain", ref.calculate_gain, *args,
-                     mutants=V.mutants_of("calculate_gain"),
-                     what=f"calculate_gain({', '.join(repr(a) for a in args)})")
+    what = f"calculate_gain({', '.join(repr(a) for a in args)})"
+    try:
+        expect_reference(student, "calculate_gain", ref.calculate_gain, *args,
+                         mutants=V.mutants_of("calculate_gain"), what=what)
+    except StudentError as exc:
+        if exc.kind != "raised" or "NotImplementedError" in exc.message:
+            raise
+        fail(f"{what} raised an error ({exc.message}), but {args[0]!r} is one of the names the "
+             f"docstring lists.", V.hint("gain_conv_is_unknown") if args[0].startswith("conv") else None)
 
 
 @graded("calculate_gain")
 def test_calculate_gain_table(student):
-    for name in ["linear", "conv2d", "conv_transpose1d", "sigmoid", "tanh", "relu", "selu"]:
+    for name in ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                 "conv_transpose3d", "sigmoid", "tanh", "relu", "selu"]:   # every documented name
         _expect_gain(student, name)
 
 
@@ -499,11 +515,17 @@ def test_xavier_normal_uses_rng(student):
 GAINS = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3, "relu": math.sqrt(2.0), "selu": 0.75}
 
 # (shape, kwargs): the defaults (leaky_relu with a = 0, i.e. the ReLU; fan_in) on a shape whose
-# fans differ by a factor 6.25; nn.Linear's default a = sqrt(5); mode fan_out; tanh
+# fans differ by a factor 6.25; nn.Linear's default a = sqrt(5); mode fan_out; tanh; then every
+# other documented nonlinearity, and leaky_relu with fan_out (each shape's fans differ, so a mode
+# mix-up shows)
 KAIMING_CASES = [((200, 1250), {}),
                  ((625, 400), {"a": math.sqrt(5)}),
                  ((1250, 200), {"mode": "fan_out", "nonlinearity": "relu"}),
-                 ((400, 625), {"nonlinearity": "tanh"})]
+                 ((400, 625), {"nonlinearity": "tanh"}),
+                 ((250, 1000), {"mode": "fan_out", "nonlinearity": "linear"}),
+                 ((1000, 250), {"nonlinearity": "sigmoid"}),
+                 ((400, 625), {"mode": "fan_out", "nonlinearity": "selu"}),
+                 ((625, 400), {"mode": "fan_out", "a": 0.2})]
 
 
 def _kaiming_std(shape, kwargs):
@@ -548,6 +570,12 @@ def test_kaiming_uniform_tanh(student):
 
 
 @graded("kaiming_uniform")
+def test_kaiming_uniform_other_nonlinearities(student):
+    for k in range(4, len(KAIMING_CASES)):
+        _kaiming_uniform_case(student, k)
+
+
+@graded("kaiming_uniform")
 def test_kaiming_uniform_uses_rng(student):
     check_uses_rng(student, "kaiming_uniform", (20, 30))
 
@@ -570,6 +598,12 @@ def test_kaiming_normal_fan_out(student):
 @graded("kaiming_normal")
 def test_kaiming_normal_tanh(student):
     _kaiming_normal_case(student, 3)
+
+
+@graded("kaiming_normal")
+def test_kaiming_normal_other_nonlinearities(student):
+    for k in range(4, len(KAIMING_CASES)):
+        _kaiming_normal_case(student, k)
 
 
 @graded("kaiming_normal")

@@ -8,8 +8,9 @@ suite checks distributions, never one sequence of draws.
 import numpy as np
 
 from autograder.variants import Variants
+from solutions import initialization as ref
 
-V = Variants()
+V = Variants(reference=ref)
 
 
 # ---------------------------------------------------------------- two_layer_grads
@@ -170,6 +171,24 @@ def two_layer_one_hot_logsumexp(params, X, y):
                   "W1": np.einsum("nd,nh->dh", X, dpre), "b1": np.sum(dpre, axis=0)}
 
 
+V.edit_mutant("two_layer_grads", "two_layer_caches_in_params",
+              hint="The intermediate values are stored in the params dict that was passed in: "
+                   "the caller's dict then holds extra entries. Keep them in local variables.",
+              replace={"    n = X.shape[0]\n": "    n = X.shape[0]\n    params[\"X\"] = X\n"},
+              mistake="in-place")
+
+V.edit_mutant("two_layer_grads", "two_layer_centres_X_in_place",
+              hint="X is centred in place (X -= X.mean(axis=0)): the caller's data changes, and "
+                   "the network is documented on X as given.",
+              replace={"    n = X.shape[0]\n": "    X -= X.mean(axis=0)\n    n = X.shape[0]\n"},
+              mistake="in-place")
+
+V.edit_mutant("two_layer_grads", "two_layer_mean_loss_summed_grads",
+              hint="The loss is the mean over the N examples, but the gradients are of the SUM: "
+                   "dscores must carry the same 1/N as the loss.",
+              replace={"    dscores /= n\n": ""}, mistake="factor")
+
+
 # ---------------------------------------------------------------- zeros_init
 
 @V.mutant("zeros_init", hint="The array holds integers: weights are float64. (An integer array "
@@ -210,6 +229,11 @@ def zeros_filled_empty(shape):
     return W
 
 
+V.edit_mutant("zeros_init", "zeros_float32",
+              hint="The weights are float32: the course computes in float64.",
+              replace={"dtype=np.float64": "dtype=np.float32"}, mistake="dtype")
+
+
 # ---------------------------------------------------------------- constant_init
 
 @V.mutant("constant_init", hint="With an integer value (e.g. 3) the array holds integers: "
@@ -247,6 +271,16 @@ def constant_float_value(shape, value):
     W = np.zeros(shape)
     W.fill(float(value))
     return W
+
+
+V.edit_mutant("constant_init", "constant_float32",
+              hint="The weights are float32: the course computes in float64.",
+              replace={"dtype=np.float64": "dtype=np.float32"}, mistake="dtype")
+
+V.edit_mutant("constant_init", "constant_bool_dtype",
+              hint="The array holds True/False: a dtype of bool turns every nonzero value into "
+                   "True. Weights are float64.",
+              replace={"dtype=np.float64": "dtype=bool"}, mistake="dtype")
 
 
 # ---------------------------------------------------------------- small_random_init
@@ -294,6 +328,12 @@ def small_transposed_draws(shape, rng, std=0.01):
 @V.alternative("small_random_init")
 def small_flat_then_reshape(shape, rng, std=0.01):
     return rng.normal(scale=std, size=shape[0] * shape[1]).reshape(shape)
+
+
+V.edit_mutant("small_random_init", "small_float32_draws",
+              hint="The draws are float32 (dtype=np.float32): weights are float64.",
+              replace={"rng.standard_normal(shape)": "rng.standard_normal(shape, dtype=np.float32)"},
+              mistake="dtype")
 
 
 # ---------------------------------------------------------------- calculate_gain
@@ -439,6 +479,18 @@ def gain_table(nonlinearity, param=None):
     return table[nonlinearity]
 
 
+V.edit_mutant("calculate_gain", "gain_conv_is_unknown",
+              hint="The convolution names ('conv1d', ..., 'conv_transpose3d') are in the table too, "
+                   "with gain 1, like 'linear'.",
+              replace={"linear = (\"linear\", \"conv1d\", \"conv2d\", \"conv3d\", \"conv_transpose1d\", "
+                       "\"conv_transpose2d\",\n              \"conv_transpose3d\")": "linear = (\"linear\",)"})
+
+V.edit_mutant("calculate_gain", "gain_relu_sqrt_half",
+              hint="The ReLU gain is inverted: the ReLU halves the mean square of its input, so "
+                   "the weights must be LARGER by sqrt(2), not smaller.",
+              replace={"return float(np.sqrt(2.0))": "return float(np.sqrt(0.5))"}, mistake="factor")
+
+
 # ---------------------------------------------------------------- xavier_uniform
 
 @V.mutant("xavier_uniform", hint="The bound is missing the 6: it is gain * sqrt(6 / (fan_in + "
@@ -507,6 +559,20 @@ def xavier_uniform_transposed_draws(shape, rng, gain=1.0):
     return rng.uniform(low=-bound, high=bound, size=(shape[1], shape[0])).T
 
 
+V.edit_mutant("xavier_uniform", "xavier_uniform_float32",
+              hint="The weights are float32 (astype(np.float32)): weights are float64.",
+              replace={"size=shape)": "size=shape).astype(np.float32)"}, mistake="dtype")
+
+V.edit_mutant("xavier_uniform", "xavier_uniform_global_rng",
+              hint="The numbers come from np.random.uniform, numpy's global generator, not from rng.",
+              replace={"rng.uniform(": "np.random.uniform("}, mistake="global-rng")
+
+V.edit_mutant("xavier_uniform", "xavier_uniform_sigmoid_four",
+              hint="The bound is multiplied by 4 (Glorot's factor for the sigmoid) whatever the "
+                   "gain: the gain argument alone scales the bound.",
+              replace={"bound = gain * np.sqrt": "bound = 4 * gain * np.sqrt"})
+
+
 # ---------------------------------------------------------------- xavier_normal
 
 @V.mutant("xavier_normal", hint="The standard deviation used is gain * 2 / (fan_in + fan_out), "
@@ -555,6 +621,21 @@ def xavier_normal_standard_transposed(shape, rng, gain=1.0):
     fan_in, fan_out = shape
     std = gain * np.sqrt(2.0 / (fan_in + fan_out))
     return std * rng.standard_normal((fan_out, fan_in)).T
+
+
+V.edit_mutant("xavier_normal", "xavier_normal_global_rng",
+              hint="The numbers come from np.random.normal, numpy's global generator, not from rng.",
+              replace={"rng.normal(": "np.random.normal("}, mistake="global-rng")
+
+
+@V.mutant("xavier_normal", hint="The weights are the sum of two uniform draws, a triangular "
+                                "distribution: its variance can be right, but its shape is not "
+                                "the normal distribution's. Draw from rng.normal.")
+def xavier_normal_sum_of_uniforms(shape, rng, gain=1.0):
+    fan_in, fan_out = shape
+    std = gain * np.sqrt(2.0 / (fan_in + fan_out))
+    half = np.sqrt(3.0) * std / np.sqrt(2.0)   # two U(-h, h) sum to variance 2 h**2 / 3 = std**2
+    return rng.uniform(-half, half, size=shape) + rng.uniform(-half, half, size=shape)
 
 
 # ---------------------------------------------------------------- kaiming_uniform
@@ -665,6 +746,20 @@ def kaiming_uniform_from_variance(shape, rng, a=0, mode="fan_in", nonlinearity="
     return (2.0 * rng.random((shape[1], shape[0])) - 1.0).T * bound
 
 
+V.edit_mutant("kaiming_uniform", "kaiming_uniform_selu_gain_one",
+              hint="The SELU gain here is 1; calculate_gain('selu') is 3/4.",
+              replace={"\"selu\": 0.75}": "\"selu\": 1.0}"})
+
+V.edit_mutant("kaiming_uniform", "kaiming_uniform_sigmoid_four",
+              hint="The sigmoid's gain here is 4 (a factor some notes give for Glorot's sigmoid "
+                   "networks); calculate_gain('sigmoid') is 1.",
+              replace={"\"sigmoid\": 1.0": "\"sigmoid\": 4.0"})
+
+V.edit_mutant("kaiming_uniform", "kaiming_uniform_global_rng",
+              hint="The numbers come from np.random.uniform, numpy's global generator, not from rng.",
+              replace={"rng.uniform(": "np.random.uniform("}, mistake="global-rng")
+
+
 # ---------------------------------------------------------------- kaiming_normal
 
 @V.mutant("kaiming_normal", hint="fan_in and fan_out are swapped: for weights of shape (fan_in, "
@@ -759,6 +854,15 @@ def kaiming_normal_from_variance(shape, rng, a=0, mode="fan_in", nonlinearity="l
     return std * rng.standard_normal((shape[1], shape[0])).T
 
 
+V.edit_mutant("kaiming_normal", "kaiming_normal_float32",
+              hint="The weights are float32 (astype(np.float32)): weights are float64.",
+              replace={"size=shape)": "size=shape).astype(np.float32)"}, mistake="dtype")
+
+V.edit_mutant("kaiming_normal", "kaiming_normal_linear_gain_relu",
+              hint="'linear' gets the ReLU's gain sqrt(2) here; calculate_gain('linear') is 1.",
+              replace={"{\"linear\": 1.0": "{\"linear\": np.sqrt(2.0)"})
+
+
 # ---------------------------------------------------------------- lecun_normal
 
 @V.mutant("lecun_normal", hint="The standard deviation is sqrt(2 / fan_in), He's (the ReLU gain "
@@ -797,6 +901,19 @@ def lecun_normal_xavier(shape, rng):
 def lecun_normal_standard_transposed(shape, rng):
     fan_in, fan_out = shape
     return rng.standard_normal((fan_out, fan_in)).T / np.sqrt(fan_in)
+
+
+@V.mutant("lecun_normal", hint="The weights are drawn from a normal distribution truncated at two "
+                               "standard deviations (Keras' lecun_normal); here lecun_normal is "
+                               "the plain normal distribution, which the docstring asks for.")
+def lecun_normal_truncated(shape, rng):
+    std = 1.0 / np.sqrt(shape[0]) / 0.87962566103423978   # Keras' correction of the std
+    W = rng.normal(0.0, std, size=shape)
+    outside = np.abs(W) > 2 * std
+    while outside.any():
+        W[outside] = rng.normal(0.0, std, size=int(outside.sum()))
+        outside = np.abs(W) > 2 * std
+    return W
 
 
 # Three common mistakes of three different items, for `course demo` and the lifecycle tests; the
