@@ -289,9 +289,17 @@ def sweep_stale():
     return swept
 
 
-def orphans():
-    """Pids of sandbox processes whose grading worker is gone (there should never be any)."""
-    return [pid for pid, uid in _living() if uid >= UID_BASE and not _alive(worker_of(uid))]
+def orphans(grace=3.0):
+    """Pids of sandbox processes whose grading worker is gone (there should never be any).
+
+    A worker's kernels are killed as it exits (bubblewrap's --die-with-parent), which takes the
+    kernel a moment: only a process still there after `grace` seconds is an orphan."""
+    deadline = time.monotonic() + grace
+    while True:
+        found = [pid for pid, uid in _living() if uid >= UID_BASE and not _alive(worker_of(uid))]
+        if not found or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.1)
 
 
 def _alive(pid):
