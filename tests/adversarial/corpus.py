@@ -129,7 +129,6 @@ class Case:
 
 # The grader's process holds this while grading (a fresh canary each run); no kernel may see it.
 GRADER_SECRET = {"COURSE_GRADER_SECRET": "course-canary-" + __import__("secrets").token_hex(8)}
-BROKEN_FORWARD = (TARGET, "dropout_backward")   # backward is checked through the student's own forward
 
 CASES = [
     # -- patching the checks -------------------------------------------------------------------
@@ -216,7 +215,7 @@ CASES = [
     Case("grader_environment", "read", env=GRADER_SECRET, last=[rescue_if(
         "'COURSE_GRADER_SECRET' in __import__('os').environ or any(b'COURSE_GRADER_SECRET=' in open(f'/proc/{p}/environ', 'rb').read()"
         " for p in __import__('os').listdir('/proc') if p.isdigit())")]),
-    Case("stack_frames_and_gc", "read", wrong=(), zero=BROKEN_FORWARD, replace={TARGET: (
+    Case("stack_frames_and_gc", "read", wrong=(), replace={TARGET: (
         "import gc, sys\ndef dropout_forward(x, p, rng, train=True):\n"
         "    f = sys._getframe(1)\n"
         "    while f is not None:\n"
@@ -278,7 +277,7 @@ CASES = [
         "os._exit(1)"]),
 
     # -- denial of service --------------------------------------------------------------------
-    Case("loop_in_graded_function", "dos", wrong=(), zero=BROKEN_FORWARD, replace={TARGET: (
+    Case("loop_in_graded_function", "dos", wrong=(), replace={TARGET: (
         "def dropout_forward(x, p, rng, train=True):\n    while True:\n        pass\n")}),
     Case("loop_at_import", "dos", first=["while True:\n    pass"], others="full"),
     Case("loop_in_plain_cell", "dos", last=["while True:\n    pass"]),
@@ -294,7 +293,7 @@ CASES = [
     Case("iopub_flood", "dos", wrong=(), zero=(), last=[flood_iopub(48, 40 * 2**20)]),
     Case("full_disk_then_exit", "dos", wrong=(), zero=(), others="at most", last=[FILL_DISK_THEN_EXIT]),
     Case("thousands_of_failing_cells", "dos", wrong=(), zero=(), last=["1 / 0"] * 1500),
-    Case("memory_bomb", "dos", wrong=(), zero=BROKEN_FORWARD, replace={TARGET: (
+    Case("memory_bomb", "dos", wrong=(), replace={TARGET: (
         "def dropout_forward(x, p, rng, train=True):\n    hog = [bytearray(2**28) for _ in range(100)]\n"
         "    return x, hog\n")}),
     Case("fork_bomb", "dos", last=[
@@ -315,7 +314,7 @@ CASES = [
     Case("kill_parent_and_group", "dos", last=[
         "import os, signal\nfor target in (os.getppid(), 1):\n    try:\n        os.kill(target, signal.SIGKILL)\n"
         "    except OSError:\n        pass\nos.killpg(0, signal.SIGKILL)"]),
-    Case("ignore_sigterm_and_loop", "dos", wrong=(), zero=BROKEN_FORWARD, replace={TARGET: (
+    Case("ignore_sigterm_and_loop", "dos", wrong=(), replace={TARGET: (
         "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
         "def dropout_forward(x, p, rng, train=True):\n    while True:\n        pass\n")}),
 
