@@ -1,0 +1,163 @@
+"""`course gradescope A`: the autograder zip, run in a folder laid out as Gradescope's /autograder.
+
+The zip is unzipped into <tmp>/autograder/source, a submission put in submission/, and its
+run_autograder run as Gradescope would, except that setup.sh's installation is skipped: the
+grader's interpreter is this machine's environment without the project installed in it, so that
+grading can only use what the zip holds.
+"""
+import json
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import cli, commands, leaderboard, sandbox
+from autograder.simulate import fill, reference_files, reference_sources, student_sources
+from autograder.suite import suite_items
+from conftest import submit_directly
+
+A = "regularization"
+WRONG = "dropout_no_rescale"
+VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
+TOP_KEYS = {"score", "execution_time", "output", "output_format", "visibility", "stdout_visibility",
+            "extra_data", "tests", "leaderboard"}
+TEST_KEYS = {"score", "max_score", "status", "name", "number", "output", "output_format", "tags",
+             "visibility", "extra_data"}
+
+
+def check_spec(data):
+    """results.json as Gradescope's specification defines it (the fields this grader writes)."""
+    assert set(data) <= TOP_KEYS and isinstance(data["score"], (int, float))
+    assert data["visibility"] in VISIBILITY and data["stdout_visibility"] in VISIBILITY
+    assert isinstance(data["output"], str) and data["output"]
+    for t in data["tests"]:
+        assert set(t) <= TEST_KEYS and {"name", "score", "max_score", "output", "visibility"} <= set(t)
+        assert 0 <= t["score"] <= t["max_score"] and t["visibility"] in VISIBILITY
+        assert t["status"] == ("passed" if t["score"] == t["max_score"] else "failed")
+    assert data["score"] == pytest.approx(sum(t["score"] for t in data["tests"]))
+    for entry in data.get("leaderboard", []):
+        assert set(entry) <= {"name", "value", "order"} and entry.get("order", "desc") in ("asc", "desc")
+
+
+@pytest.fixture(scope="module")
+def grader_python(tmp_path_factory):
+    """This environment's packages, but not the project's editable install (its import hook would
+    supply whatever the zip left out); with setup.sh's marker naming the sandbox interpreter."""
+    env = tmp_path_factory.mktemp("grader-env")
+    venv.create(env, with_pip=False)
+    site = next(env.glob("lib/python3*/site-packages"))
+    (site / "grader.pth").write_text("\n".join(p for p in sys.path if p.endswith("site-packages")) + "\n")
+    (env / "sandbox-python").write_text(sandbox.sandbox_python())
+    return env / "bin" / "python"
+
+
+def build(released, tmp_path, assignment):
+    course, releases = released
+    releases[assignment]
+    target = tmp_path / f"{assignment}.zip"
+    assert cli.main(["gradescope", assignment, "--course", str(course.root), "--to", str(target)]) == 0
+    return course, target
+
+
+def run_autograder(zip_path, root, grader_python, assignment, notebook=None, files=()):
+    """Gradescope's /autograder under `root`: source/ (the zip), submission/; returns results.json."""
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(root / "source")
+    (root / "submission").mkdir(parents=True)
+    if notebook is not None:
+        nbformat.write(notebook, root / "submission" / f"{assignment}.ipynb")
+    for name, data in dict(files).items():
+        (root / "submission" / name).write_bytes(data)
+    proc = subprocess.run(["bash", str(root / "source" / "run_autograder"), str(root)], capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "COURSE_GRADER_PYTHON": str(grader_python)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads((root / "results" / "results.json").read_text())
+    check_spec(data)
+    return data
+
+
+def same_as_autograde(data, result, assignment):
+    """The scores of results.json are those of `course autograde`, one test per item in notebook order."""
+    assert [t["name"] for t in data["tests"]] == list(suite_items(assignment))
+    assert [(t["score"], t["max_score"]) for t in data["tests"]] == [
+        (result["items"][t["name"]]["score"], result["items"][t["name"]]["max_score"]) for t in data["tests"]]
+    assert data["score"] == result["score"]
+
+
+@pytest.fixture(scope="module")
+def regularization(released, tmp_path_factory, grader_python):
+    tmp = tmp_path_factory.mktemp("gradescope")
+    course, zip_path = build(released, tmp, A)
+    release_nb = course.release_notebooks(A)[f"{A}.ipynb"]
+    notebooks = {"gs-reference": fill(release_nb, reference_sources(A)),
+                 "gs-wrong": fill(release_nb, student_sources(A, [WRONG]))}
+    for student, nb in notebooks.items():
+        submit_directly(course, A, student, nb)
+    expected = commands.autograde(course, A, list(notebooks), workers=1, progress=False)
+    got = {s: run_autograder(zip_path, tmp / s / "autograder", grader_python, A, nb) for s, nb in notebooks.items()}
+    got["nothing"] = run_autograder(zip_path, tmp / "nothing" / "autograder", grader_python, A,
+                                    files={"notes.txt": b"I forgot the notebook"})
+    return zip_path, expected, got
+
+
+def test_zip_holds_what_grading_needs_and_no_other_assignment(regularization):
+    zip_path, _, _ = regularization
+    with zipfile.ZipFile(zip_path) as zf:
+        names = set(zf.namelist())
+        modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
+        zf.extractall(zip_path.parent / "unzipped")
+    assert {"setup.sh", "run_autograder", "requirements.txt", f"release/{A}.ipynb",
+            "autograder/pipeline.py", "coursekit/data/mnist20_trainval.npz"} <= names
+    assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
+    assert {n for n in names if n.startswith("solutions/")} == {"solutions/__init__.py", f"solutions/{A}.py"}
+    assert {n.split("/")[2] for n in names if n.startswith("autograder/suites/") and n.count("/") > 2} == {A}
+    assert not [n for n in names if n.startswith(("assignments/", "data/", "tests/"))]   # no hidden data here
+    for script in ("setup.sh", "run_autograder"):
+        proc = subprocess.run(["bash", "-n", str(zip_path.parent / "unzipped" / script)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+
+
+def test_results_match_course_autograde(regularization):
+    _, expected, got = regularization
+    for student in ("gs-reference", "gs-wrong"):
+        same_as_autograde(got[student], expected[student], A)
+    ref = got["gs-reference"]
+    assert ref["score"] == expected["gs-reference"]["max_score"] > 0
+    assert "graded by hand" in ref["output"] and "leaderboard" not in ref
+
+
+def test_a_wrong_answer_fails_its_item_with_the_hint(regularization):
+    _, _, got = regularization
+    failed = [t for t in got["gs-wrong"]["tests"] if t["status"] == "failed"]
+    assert [t["name"] for t in failed] == ["dropout_forward"]
+    assert "not rescaled by 1/(1-p)" in failed[0]["output"] and "Hint:" in failed[0]["output"]
+
+
+def test_a_submission_without_a_notebook_gets_a_result_that_says_so(regularization):
+    data = regularization[2]["nothing"]
+    assert data["score"] == 0 and len(data["tests"]) == len(suite_items(A))
+    assert f"No notebook was submitted: upload {A}.ipynb" in data["output"]
+
+
+def test_capstone_reports_the_test_accuracy_on_the_leaderboard(released, tmp_path, grader_python):
+    course, zip_path = build(released, tmp_path, "capstone")
+    with zipfile.ZipFile(zip_path) as zf:
+        names = set(zf.namelist())
+    assert "data/hidden/mnist20_test.npz" in names
+    # the capstone scores models with the earlier assignments' layers: those references, no more
+    assert {n for n in names if n.startswith("solutions/")} == {
+        f"solutions/{m}.py" for m in ("__init__", "activations", "backprop", "normalization", "capstone")}
+    release_nb = course.release_notebooks("capstone")["capstone.ipynb"]
+    nb, files = fill(release_nb, reference_sources("capstone")), reference_files("capstone")
+    submit_directly(course, "capstone", "gs-reference", nb, files=files)
+    expected = commands.autograde(course, "capstone", ["gs-reference"], workers=1, progress=False)["gs-reference"]
+    data = run_autograder(zip_path, tmp_path / "autograder", grader_python, "capstone", nb, files)
+    same_as_autograde(data, expected, "capstone")
+    accuracy = leaderboard.value(expected)
+    assert data["leaderboard"] == [{"name": "Test accuracy", "order": "desc", "value": round(accuracy, 4)}]
+    assert f"{accuracy:.1%}" in next(t["output"] for t in data["tests"] if t["name"] == "train_model")
