@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from autograder import cli, commands, sandbox
+from autograder.course import Course
 from autograder.simulate import fill, reference_sources, student_sources
 from autograder.suite import suite_items
 from conftest import REPO, submit_directly
@@ -182,3 +183,16 @@ def test_capstone_reports_the_test_accuracy_on_the_leaderboard(released, tmp_pat
     assert model_test["score"] == pytest.approx(model_test["max_score"] * points_fraction(accuracy), abs=1e-6)
     assert 0 < model_test["score"] < model_test["max_score"] and f"{accuracy:.1%}" in model_test["output"]
     assert data["score"] == sum(t["max_score"] for t in data["tests"] if t["name"] != "train_model") + model_test["score"]
+
+
+def test_bad_input_is_one_error_line_and_writes_nothing(released, tmp_path, capsys):
+    released[1][A]
+    fresh = Course(tmp_path / "course").init(exchange=tmp_path / "exchange")
+    for course, args, words in ((fresh, ["nope"], "unknown assignment 'nope'"),
+                                (fresh, [A], f"'{A}' has not been released"),
+                                (released[0], [A, "--to", str(tmp_path / "missing" / "a.zip")], "cannot write")):
+        assert cli.main(["gradescope", *args, "--course", str(course.root)]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and words in err, err
+    assert sorted(p.name for p in fresh.root.iterdir()) == ["nbgrader_config.py"]
+    assert not (tmp_path / "missing").exists()
