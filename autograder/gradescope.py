@@ -96,7 +96,10 @@ mkdir -p "$ROOT/results"
 cd "$ROOT/source" && "$PYTHON" -m autograder.gradescope "$ROOT"
 status=$?
 if [ ! -s "$ROOT/results/results.json" ]; then   # the grader could not even start
-  printf '%s\\n' '{"score": 0, "output": "The autograder failed before grading your notebook (not your fault): your instructor has been told, and can grade it again.", "visibility": "visible", "stdout_visibility": "hidden", "tests": []}' > "$ROOT/results/results.json"
+  cat > "$ROOT/results/results.json" <<'JSON'
+{"score": 0, "visibility": "visible", "stdout_visibility": "hidden", "tests": [],
+ "output": "The autograder failed before grading your notebook (not your fault): your instructor can see why in its output and grade it again."}
+JSON
 fi
 exit $status
 """,
@@ -125,13 +128,17 @@ def build(course, assignment, to=None):
         raise CourseError(f"cannot write {target}: not a file in an existing folder")
     files = _contents(assignment, release, hidden_data.folder(course))
     tmp = target.with_name(target.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in sorted(files.items()):
-            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
-            info.external_attr = (0o755 if name in SCRIPTS else 0o644) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, data)
-    os.replace(tmp, target)
+    try:
+        with zipfile.ZipFile(tmp, "w") as zf:
+            for name, data in sorted(files.items()):
+                info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))   # the same bytes each build
+                info.external_attr = (0o755 if name in SCRIPTS else 0o644) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CourseError(f"cannot write {target}: {exc.strerror or exc}") from None
     return target
 
 
@@ -289,8 +296,8 @@ def main(argv=None):
         traceback.print_exc()
         _write(root / "results" / "results.json", {
             "score": 0, "visibility": "visible", "stdout_visibility": "hidden", "tests": [],
-            "output": "The autograder failed on your submission (not your fault): your instructor has the "
-                      "details and can grade it again."})
+            "output": "The autograder failed on your submission (not your fault): your instructor can see why "
+                      "in its output and grade it again."})
         return 1
     return 0
 

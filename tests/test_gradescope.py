@@ -152,6 +152,18 @@ def test_a_submission_without_a_notebook_gets_a_result_that_says_so(regularizati
     assert f"No notebook was submitted: upload {A}.ipynb" in data["output"]
 
 
+def test_a_grader_that_cannot_start_still_writes_a_result(regularization, tmp_path):
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(regularization[0]) as zf:
+        zf.extractall(root / "source")
+    proc = subprocess.run(["bash", str(root / "source" / "run_autograder"), str(root)], capture_output=True,
+                          env={**os.environ, "COURSE_GRADER_PYTHON": "/bin/false"})
+    assert proc.returncode != 0   # Gradescope shows the instructor that the autograder failed
+    data = json.loads((root / "results" / "results.json").read_text())
+    check_spec(data)
+    assert data["score"] == 0 and "not your fault" in data["output"]
+
+
 def quick_model():
     """A valid capstone model made in a second: a random ReLU layer and a least-squares readout
     (about 90% on the test digits, so part of the points)."""
