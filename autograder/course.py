@@ -30,6 +30,7 @@ import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = REPO / "assignments"
+TEMPLATES = Path(__file__).resolve().parent / "templates"   # nbconvert templates, one folder per template
 COURSE_ID = "deepnets"
 EXCHANGE = Path("/srv/nbgrader/exchange")   # nbgrader's default root for a shared server
 COURSE_MODE, SUBMISSION_DIR_MODE, SUBMISSION_FILE_MODE = 0o750, 0o750, 0o640
@@ -54,6 +55,8 @@ c.Exchange.path_includes_course = False
 c.ExchangeCollect.check_owner = False
 # Students never see hidden tests: there are none in the notebooks, and feedback is ours.
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+# The formgrader's submission pages load MathJax from the Jupyter server itself, not from a CDN.
+c.HTMLExporter.extra_template_basedirs.prepend([{templates!r}])
 """
 
 
@@ -96,7 +99,8 @@ class Course:
         except OSError as exc:
             raise CourseError(f"cannot make the course directory {self.root}: {exc.strerror}") from None
         if not config.exists():
-            config.write_text(CONFIG.format(course_id=COURSE_ID, root=str(self.root), exchange=str(exchange)))
+            config.write_text(CONFIG.format(course_id=COURSE_ID, root=str(self.root), exchange=str(exchange),
+                                            templates=str(TEMPLATES)))
         return self
 
     def lock_submissions(self):
