@@ -66,13 +66,14 @@ def main(argv=None):
     args = _parser().parse_args(argv)
     if args.command == "check":
         from coursekit.check import main as check_main
-        return check_main([args.notebook] + (["--all"] if args.all else []))
+        return check_main([args.notebook] + (["--all"] if args.all else []), prog="course check")
     from autograder import commands, demo
     from autograder.course import Course, CourseError
     try:
         if args.command == "init":
             course = Course(args.directory).init(args.exchange)
             print(f"course directory ready: {course.root} (exchange: {course.exchange})")
+            print(course.student_setup())
         elif args.command == "demo":
             demo.run(args.dir)
         else:
