@@ -7,7 +7,7 @@
     course feedback A                  write feedback and release it through the exchange
     course export A [--to FILE]        nbgrader's grades.csv
     course test-set FILE               grade the capstone on your own hidden digits (checked first)
-    course check NOTEBOOK [--all]      (students) run a notebook's visible checks headless
+    course check NOTEBOOK [--all]      run a notebook's visible checks headless (students: coursekit-check)
     course demo                        the whole lifecycle on a simulated class
 
 Commands that act on a course take --course DIR (default: $COURSE_DIR, else the current directory).

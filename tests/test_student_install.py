@@ -1,6 +1,7 @@
 """A student's own setup: the library installed alone, and the nbgrader config `course init` prints."""
 import os
 import pwd
+import shutil
 import subprocess
 import sys
 import time
@@ -37,8 +38,11 @@ def test_a_released_notebook_runs_in_an_environment_with_only_the_student_librar
     env = {**STUDENT_ENV, "HOME": str(home), "PIP_CACHE_DIR": str(cache)}
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", venv], tmp_path, env)
-    # the library's own project, with the pins it declares (wheels come from pip's cache)
-    _run([venv / "bin" / "python", "-m", "pip", "install", "-q", REPO / "student"], tmp_path, env)
+    # the library's own project, with the pins it declares; built from a copy, since pip builds in
+    # the project's folder
+    project = shutil.copytree(REPO / "student", tmp_path / "student",
+                              ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"))
+    _run([venv / "bin" / "python", "-m", "pip", "install", "-q", project], tmp_path, env)
     report_time("student library installed into a fresh venv", time.monotonic() - start)
     probe = ("import importlib.util as u, coursekit.data as d; "
              "print([m for m in ('autograder', 'solutions', 'nbgrader') if u.find_spec(m)], "
