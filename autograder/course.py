@@ -33,6 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = REPO / "assignments"
 # The student library, its own distribution (student/pyproject.toml): what a student installs.
 STUDENT_LIBRARY = REPO / "student" / "coursekit"
+TEMPLATES = Path(__file__).resolve().parent / "templates"   # nbconvert templates, one folder per template
 COURSE_ID = "deepnets"
 EXCHANGE = Path("/srv/nbgrader/exchange")   # nbgrader's default root for a shared server
 COURSE_MODE, SUBMISSION_DIR_MODE, SUBMISSION_FILE_MODE = 0o750, 0o750, 0o640
@@ -57,6 +58,8 @@ c.Exchange.path_includes_course = False
 c.ExchangeCollect.check_owner = False
 # Students never see hidden tests: there are none in the notebooks, and feedback is ours.
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+# The formgrader's submission pages load MathJax from the Jupyter server itself, not from a CDN.
+c.HTMLExporter.extra_template_basedirs.prepend([{templates!r}])
 """
 
 # What each student puts in ~/.jupyter/nbgrader_config.py to reach this course's exchange.
@@ -118,7 +121,8 @@ class Course:
         except OSError as exc:
             raise CourseError(f"cannot make the course directory {self.root}: {exc.strerror}") from None
         if not config.exists():
-            config.write_text(CONFIG.format(course_id=COURSE_ID, root=str(self.root), exchange=str(exchange)))
+            config.write_text(CONFIG.format(course_id=COURSE_ID, root=str(self.root), exchange=str(exchange),
+                                            templates=str(TEMPLATES)))
         return self
 
     def student_config(self):
