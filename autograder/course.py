@@ -64,7 +64,7 @@ c.HTMLExporter.extra_template_basedirs.prepend([{templates!r}])
 
 # What each student puts in ~/.jupyter/nbgrader_config.py to reach this course's exchange.
 STUDENT_CONFIG = """\
-c = get_config()  # noqa: F821
+c = get_config()
 c.CourseDirectory.course_id = {course_id!r}
 c.Exchange.root = {exchange!r}
 c.Exchange.path_includes_course = False
