@@ -46,7 +46,7 @@ ifeq ($(shell id -u),0)
 	$(call apt_install,chromium,chromium,the browser test will be skipped)
 endif
 
-$(STAMP): pyproject.toml $(SANDBOX_REQS)
+$(STAMP): pyproject.toml student/pyproject.toml $(SANDBOX_REQS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
@@ -55,6 +55,11 @@ $(STAMP): pyproject.toml $(SANDBOX_REQS)
 	test -f $(SANDBOX_ENV)/.ready || ( $(SANDBOX_BASE) -m venv $(SANDBOX_ENV) \
 	  && $(SANDBOX_ENV)/bin/python -m pip install -q -r $(SANDBOX_REQS) && touch $(SANDBOX_ENV)/.ready )
 	echo $(SANDBOX_ENV)/bin/python > $(VENV)/sandbox-python
+	# Wheels of the student library's dependencies: a test installs the library into a fresh
+	# environment from them, without the network.
+	$(BIN)/python -c "import tomllib; print('\n'.join(tomllib.load(open('student/pyproject.toml', 'rb'))['project']['dependencies']))" \
+	  > $(VENV)/student-requirements.txt
+	$(BIN)/python -m pip wheel -q -w $(VENV)/wheelhouse -r $(VENV)/student-requirements.txt
 	touch $@
 
 test: setup

@@ -33,16 +33,17 @@ def test_a_released_notebook_runs_in_an_environment_with_only_the_student_librar
     releases["activations"]
     home = tmp_path / "home"
     home.mkdir()
-    # a home of the student's own, but pip's usual cache, so that its wheels are reused
-    cache = os.environ.get("PIP_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"), "pip")
-    env = {**STUDENT_ENV, "HOME": str(home), "PIP_CACHE_DIR": str(cache)}
+    env = {**STUDENT_ENV, "HOME": str(home)}
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", venv], tmp_path, env)
-    # the library's own project, with the pins it declares; built from a copy, since pip builds in
-    # the project's folder
+    # the library's own project, built as a wheel from a copy (pip builds in the project's folder),
+    # installed with the pins it declares from the wheels `make setup` fetched (no network)
     project = shutil.copytree(REPO / "student", tmp_path / "student",
                               ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"))
-    _run([venv / "bin" / "python", "-m", "pip", "install", "-q", project], tmp_path, env)
+    _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w",
+          tmp_path / "wheels", project], tmp_path)
+    _run([venv / "bin" / "python", "-m", "pip", "install", "-q", "--no-index", "--find-links",
+          Path(sys.prefix) / "wheelhouse", "--find-links", tmp_path / "wheels", "deepnets-coursekit"], tmp_path, env)
     report_time("student library installed into a fresh venv", time.monotonic() - start)
     probe = ("import importlib.util as u, coursekit.data as d; "
              "print([m for m in ('autograder', 'solutions', 'nbgrader') if u.find_spec(m)], "
