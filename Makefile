@@ -25,18 +25,25 @@ SANDBOX_BASE ?= $(PYTHON)
 SANDBOX_ENV  ?= $(CURDIR)/.venv-sandbox
 endif
 
-.PHONY: setup test demo data clean sandbox-tools
+.PHONY: setup test demo data clean system-packages
 
-setup: $(STAMP) sandbox-tools
+setup: $(STAMP) system-packages
 
-# As root, kernels get an allow-listed filesystem and their own namespaces from bubblewrap
-# (Debian's `bubblewrap`): installed here if missing, a no-op once it is.
-sandbox-tools:
+# As root, Debian's packages the project uses from the system: installed here if missing, a no-op
+# once they are. $(call apt_install,COMMAND,PACKAGE,WHAT IS MISSING WITHOUT IT)
+define apt_install
+	@command -v $(1) >/dev/null || { command -v apt-get >/dev/null \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(2) >/dev/null \
+	  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(2) >/dev/null; }; } \
+	  || echo "warning: could not install $(2): $(3)" >&2
+endef
+
+# bubblewrap gives kernels an allow-listed filesystem and their own namespaces; Chromium is the
+# browser tests/test_browser.py drives (it skips without one).
+system-packages:
 ifeq ($(shell id -u),0)
-	@command -v bwrap >/dev/null || { command -v apt-get >/dev/null \
-	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q bubblewrap >/dev/null \
-	  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q bubblewrap >/dev/null; }; } \
-	  || echo "warning: could not install bubblewrap: kernels will see the whole filesystem (see README, Security model)" >&2
+	$(call apt_install,bwrap,bubblewrap,kernels will see the whole filesystem (see README and its Security model))
+	$(call apt_install,chromium,chromium,the browser test will be skipped)
 endif
 
 $(STAMP): pyproject.toml $(SANDBOX_REQS)

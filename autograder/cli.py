@@ -9,7 +9,7 @@
                   [--format canvas]    or in Canvas's gradebook import CSV (canvas.csv)
     course gradescope A [--to FILE]    a Gradescope autograder zip that grades A in its sandbox
     course test-set FILE               grade the capstone on your own hidden digits (checked first)
-    course check NOTEBOOK [--all]      (students) run a notebook's visible checks headless
+    course check NOTEBOOK [--all]      run a notebook's visible checks headless (students: coursekit-check)
     course demo                        the whole lifecycle on a simulated class
 
 Commands that act on a course take --course DIR (default: $COURSE_DIR, else the current directory).
@@ -73,13 +73,14 @@ def main(argv=None):
     args = _parser().parse_args(argv)
     if args.command == "check":
         from coursekit.check import main as check_main
-        return check_main([args.notebook] + (["--all"] if args.all else []))
+        return check_main([args.notebook] + (["--all"] if args.all else []), prog="course check")
     from autograder import commands, demo
     from autograder.course import Course, CourseError
     try:
         if args.command == "init":
             course = Course(args.directory).init(args.exchange)
             print(f"course directory ready: {course.root} (exchange: {course.exchange})")
+            print(course.student_setup())
         elif args.command == "demo":
             demo.run(args.dir)
         else:

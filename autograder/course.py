@@ -24,12 +24,16 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = REPO / "assignments"
+# The student library, its own distribution (student/pyproject.toml): what a student installs.
+STUDENT_LIBRARY = REPO / "student" / "coursekit"
+TEMPLATES = Path(__file__).resolve().parent / "templates"   # nbconvert templates, one folder per template
 COURSE_ID = "deepnets"
 EXCHANGE = Path("/srv/nbgrader/exchange")   # nbgrader's default root for a shared server
 COURSE_MODE, SUBMISSION_DIR_MODE, SUBMISSION_FILE_MODE = 0o750, 0o750, 0o640
@@ -54,6 +58,27 @@ c.Exchange.path_includes_course = False
 c.ExchangeCollect.check_owner = False
 # Students never see hidden tests: there are none in the notebooks, and feedback is ours.
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+# The formgrader's submission pages load MathJax from the Jupyter server itself, not from a CDN.
+c.HTMLExporter.extra_template_basedirs.prepend([{templates!r}])
+"""
+
+# What each student puts in ~/.jupyter/nbgrader_config.py to reach this course's exchange.
+STUDENT_CONFIG = """\
+c = get_config()
+c.CourseDirectory.course_id = {course_id!r}
+c.Exchange.root = {exchange!r}
+c.Exchange.path_includes_course = False
+"""
+STUDENT_SETUP = """
+Tell your students, once (README.md, "For students"):
+  1. Install the course library. Build its wheel in the course repository with
+     `python -m pip wheel --no-deps student -w dist` and share
+     dist/deepnets_coursekit-0.1.0-py3-none-any.whl; each student runs
+     `pip install deepnets_coursekit-0.1.0-py3-none-any.whl`.
+  2. Put these lines in ~/.jupyter/nbgrader_config.py:
+{config}
+  3. For each assignment A: `nbgrader fetch_assignment A`, work in A/A.ipynb, run the checks with
+     `coursekit-check A/A.ipynb`, `nbgrader submit A`, and once it is graded `nbgrader fetch_feedback A`.
 """
 
 
@@ -96,8 +121,17 @@ class Course:
         except OSError as exc:
             raise CourseError(f"cannot make the course directory {self.root}: {exc.strerror}") from None
         if not config.exists():
-            config.write_text(CONFIG.format(course_id=COURSE_ID, root=str(self.root), exchange=str(exchange)))
+            config.write_text(CONFIG.format(course_id=COURSE_ID, root=str(self.root), exchange=str(exchange),
+                                            templates=str(TEMPLATES)))
         return self
+
+    def student_config(self):
+        """The lines of a student's ~/.jupyter/nbgrader_config.py for this course."""
+        return STUDENT_CONFIG.format(course_id=COURSE_ID, exchange=str(self.exchange))
+
+    def student_setup(self):
+        """What the instructor tells the students once the course exists."""
+        return STUDENT_SETUP.format(config=textwrap.indent(self.student_config(), "       "))
 
     def lock_submissions(self):
         """Collected submissions: readable by the course's owner and group, writable by the grader alone."""
@@ -167,10 +201,13 @@ def assignment_source(assignment):
 
 
 def snapshot_source(course, assignment):
-    """Copy assignments/<A> into the course's source/ so a release is what was current then."""
+    """Copy assignments/<A> into the course's source/ so a release is what was current then, with
+    the README that tells a student how to install the library, check and submit."""
     src = assignment_source(assignment)
     dest = course.path("source", assignment)
     if dest.exists():
         shutil.rmtree(dest)
     shutil.copytree(src, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    readme = (Path(__file__).parent / "release_readme.md").read_text()
+    (dest / "README.md").write_text(readme.replace("{assignment}", assignment))
     return dest

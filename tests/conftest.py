@@ -11,6 +11,8 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 REPO = Path(__file__).resolve().parent.parent
 TIMINGS = []
 FIGURES = []   # (label, text): what the grading of the variants shows, printed after the run
+ARTEFACTS = []  # (label, path): files a test keeps for people to look at (screenshots)
+REPORTS = {"timings": TIMINGS, "figures": FIGURES, "artefacts": ARTEFACTS}
 
 
 def assignments():
@@ -30,7 +32,8 @@ SPLIT = ("test_lifecycle", "test_variants_sandboxed", "test_adversarial", "test_
 # Started first, so that no worker is left alone with a long unit at the end.
 SLOWEST_FIRST = ("test_adversarial", "test_lifecycle", "test_capstone_sandboxed", "test_variants_sandboxed", "test_hidden_suites",
                  "test_contracts",
-                 "test_nothing_lost", "test_robustness", "test_sandbox", "test_check", "test_notebooks",
+                 "test_nothing_lost", "test_robustness", "test_browser", "test_sandbox", "test_check",
+                 "test_notebooks",
                  "test_cli_errors")
 
 
@@ -114,17 +117,23 @@ def report_figure():
     return lambda label, text: FIGURES.append((label, text))
 
 
+@pytest.fixture(scope="session")
+def report_artefact():
+    """Call with (label, path): where a test kept files, printed in the run's summary."""
+    return lambda label, path: ARTEFACTS.append((label, path))
+
+
 def pytest_sessionfinish(session):
-    # Under pytest-xdist, a worker hands its timings to the controller, which prints them all.
+    # Under pytest-xdist, a worker hands its reports to the controller, which prints them all.
     if hasattr(session.config, "workeroutput"):
-        session.config.workeroutput["timings"] = json.dumps(TIMINGS)
-        session.config.workeroutput["figures"] = json.dumps(FIGURES)
+        for key, items in REPORTS.items():
+            session.config.workeroutput[key] = json.dumps(items)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
-    TIMINGS.extend(json.loads(getattr(node, "workeroutput", {}).get("timings", "[]")))
-    FIGURES.extend(json.loads(getattr(node, "workeroutput", {}).get("figures", "[]")))
+    for key, items in REPORTS.items():
+        items.extend(json.loads(getattr(node, "workeroutput", {}).get(key, "[]")))
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -132,6 +141,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("mutants and their hints")
         for label, text in sorted(FIGURES):
             terminalreporter.write_line(f"{label}: {text}")
+    if ARTEFACTS:
+        terminalreporter.section("test artefacts")
+        for label, path in sorted(ARTEFACTS):
+            terminalreporter.write_line(f"{label}: {path}")
     if TIMINGS:
         terminalreporter.section("timings")
         for label, seconds in sorted(TIMINGS):

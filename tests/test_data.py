@@ -33,7 +33,7 @@ def test_shapes_dtypes_range_and_class_counts(splits, name):
 
 
 def test_shipped_file_holds_raw_uint8_and_only_train_val():
-    with np.load(ROOT / "coursekit" / "data" / "mnist20_trainval.npz") as f:
+    with np.load(ROOT / "student" / "coursekit" / "data" / "mnist20_trainval.npz") as f:
         assert sorted(f.files) == ["X_train", "X_val", "y_train", "y_val"]
         assert f["X_train"].dtype == np.uint8 and f["y_train"].dtype == np.int64
 

@@ -120,7 +120,7 @@ def test_zip_holds_what_grading_needs_and_no_other_assignment(regularization):
         modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
         zf.extractall(zip_path.parent / "unzipped")
     assert {"setup.sh", "run_autograder", "requirements.txt", f"release/{A}.ipynb",
-            "autograder/pipeline.py", "coursekit/data/mnist20_trainval.npz"} <= names
+            "autograder/pipeline.py", "student/coursekit/data/mnist20_trainval.npz"} <= names
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
     assert {n for n in names if n.startswith("solutions/")} == {"solutions/__init__.py", f"solutions/{A}.py"}
     assert {n.split("/")[2] for n in names if n.startswith("autograder/suites/") and n.count("/") > 2} == {A}

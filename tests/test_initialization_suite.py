@@ -6,10 +6,13 @@ demo mistakes, the budget of calls) are in tests/test_hidden_suites.py.
 - the references agree with PyTorch (calculate_gain over every name, the initializers' bounds and
   standard deviations in PyTorch's weight layout, the two-layer net's gradients by autograd) and
   with finite differences;
-- the statistical tests pass a correct answer under other random draws (SEED_OFFSET varied), and
-  their bounds keep the false-failure probabilities they state.
+- the statistical tests pass a correct answer under other random draws (SEED_OFFSET varied), their
+  bounds keep the false-failure probabilities they state, and the suite's stated total counts
+  every statistical check it makes.
 """
 import math
+import re
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -255,3 +258,29 @@ def test_uniform_and_shape_bounds():
     u, z = g.uniform(-1, 1, n), g.standard_normal(n)
     assert np.mean(u ** 4) / np.mean(u ** 2) ** 2 < module.KURTOSIS_MIN - 0.5
     assert np.mean(z ** 4) / np.mean(z ** 2) ** 2 > module.KURTOSIS_MIN + 0.5
+
+
+def test_kolmogorov_smirnov_bound():
+    # Massart's bound on the fit's threshold: a little above the stated 1e-9 (Stephens' correction
+    # moves the threshold by 0.12 / sqrt(n)), tending to it for large n
+    module = hidden_module("initialization")
+    assert 1e-9 < module.ks_false_failure(module.N_DRAWS) < 1.02e-9
+    assert module.ks_false_failure(10 ** 10) == pytest.approx(1e-9, rel=1e-4)
+
+
+def test_the_stated_total_counts_every_statistical_check(monkeypatch):
+    # The random items' tests run with check_uniform and check_normal replaced by a recorder of the
+    # samples they would check: the docstring's counts and total must be those of the suite.
+    module = hidden_module("initialization")
+    drawn = []
+    for kind in ("uniform", "normal"):
+        monkeypatch.setattr(module, f"check_{kind}",
+                            lambda student, item, args, *rest, kind=kind: drawn.append((kind, math.prod(args[0]))))
+    run_directly("initialization", reference_namespace("initialization"), RANDOM_ITEMS)
+    counts = Counter(kind for kind, _ in drawn)
+    assert f"{counts['uniform']} uniform samples" in module.__doc__
+    assert f"{counts['normal']} normal" in module.__doc__
+    total = sum(getattr(module, f"{kind}_false_failure")(n) for kind, n in drawn)
+    assert module.TOTAL_FALSE_FAILURE / 1.02 <= total <= module.TOTAL_FALSE_FAILURE
+    stated = re.search(r"TOTAL_FALSE_FAILURE = ([0-9.e-]+)", module.__doc__).group(1)
+    assert float(stated) == module.TOTAL_FALSE_FAILURE

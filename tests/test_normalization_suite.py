@@ -221,7 +221,7 @@ def test_visible_check_fails_every_mutant(mutant):
 
 def test_visible_checks_use_nothing_instructors_keep():
     from pathlib import Path
-    text = (Path(__file__).parent.parent / "coursekit" / "checks" / "normalization.py").read_text()
+    text = (Path(__file__).parent.parent / "student" / "coursekit" / "checks" / "normalization.py").read_text()
     assert "solutions" not in text and "autograder" not in text
 
 

@@ -5,7 +5,7 @@ import nbformat
 import pytest
 
 from autograder import commands, release_guard
-from autograder.course import CourseError
+from autograder.course import STUDENT_LIBRARY, CourseError
 from conftest import REPO, assignments
 
 
@@ -83,7 +83,7 @@ def test_the_guard_catches_an_answer_planted_in_the_student_library(assignment, 
     later = [a for a in release_guard._later(assignment) if a in assignments()]
     planted = [_computing_lines(assignment)[0]] + [_computing_lines(a)[0] for a in later[:1]]
     library = tmp_path / "coursekit"
-    shutil.copytree(REPO / "coursekit", library, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    shutil.copytree(STUDENT_LIBRARY, library, ignore=shutil.ignore_patterns("__pycache__", "data"))
     with (library / "training.py").open("a") as f:
         f.write("".join(f"\n\ndef helper(x):\n    {line}\n" for line in planted))
     found = " | ".join(release_guard.library_problems(assignment, source_nb, library))

@@ -1,4 +1,5 @@
 """The student library: data loading, gradient checking, plotting, training loops, visible checks."""
+import numpy  # noqa: F401  (first: threadpoolctl limits only the BLAS libraries already loaded)
 from threadpoolctl import threadpool_limits
 
 # One BLAS thread from the moment a notebook imports the library: on the course's small matrices

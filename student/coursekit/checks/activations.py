@@ -58,6 +58,19 @@ def _forward(c, forward, x, *extra, pure=True, name=None):
     return out, cache
 
 
+def _backward(c, backward, dout, cache):
+    """Call backward(dout, cache) and check that it leaves dout, the caller's array, unchanged."""
+    mine = dout.copy()
+    result = c.call_as_is(backward, mine, cache)
+    name = getattr(backward, "__name__", "the backward function")
+    c.expect(np.array_equal(mine, dout),
+             f"{name} changed dout in place (with something like dout *= ... or dout[...] = ...). "
+             "dout is the upstream gradient: it belongs to the caller, which may still need it "
+             "(in a network, other layers do). Compute dx as a new array instead, e.g. "
+             "dx = dout * (the local derivative).")
+    return result
+
+
 def _out(c, out, shape, given):
     c.expect_array(out, "out", shape=shape, given=given)
     return out
@@ -160,7 +173,7 @@ def check_sigmoid_backward(sigmoid_forward, sigmoid_backward):
         dout = np.array([[1.0, 2.0, -4.0]])
         given = "x = [[0, ln 3, -ln 3]] (the cache from your sigmoid_forward) and dout = [[1, 2, -4]]"
         _, cache = _forward(c, sigmoid_forward, x, pure=False)
-        dx = c.call(sigmoid_backward, dout, cache)
+        dx = _backward(c, sigmoid_backward, dout, cache)
         c.expect_array(dx, "dx", shape=x.shape, given=given)
         hint = None
         if _matches(dx, [[0.75, 2 * 0.75 * 1.75, -4 * 0.25 * 1.25]]):
@@ -206,7 +219,7 @@ def check_tanh_backward(tanh_forward, tanh_backward):
         dout = np.array([1.0, 2.0, -1.0])
         given = "x = [0, ln 2, ln 3] (the cache from your tanh_forward) and dout = [1, 2, -1]"
         _, cache = _forward(c, tanh_forward, x, pure=False)
-        dx = c.call(tanh_backward, dout, cache)
+        dx = _backward(c, tanh_backward, dout, cache)
         c.expect_array(dx, "dx", shape=x.shape, given=given)
         hint = None
         if _matches(dx, [1.0, 0.8, -0.2]):
@@ -255,7 +268,7 @@ def check_relu_backward(relu_forward, relu_backward):
         given = ("x = [[-2, 0, 3], [0.5, -0.1, 0]] (the cache from your relu_forward) and "
                  "dout = [[1, 2, 3], [4, 5, 6]]")
         _, cache = _forward(c, relu_forward, x, pure=False)
-        dx = c.call(relu_backward, dout, cache)
+        dx = _backward(c, relu_backward, dout, cache)
         c.expect_array(dx, "dx", shape=x.shape, given=given)
         hint = None
         if _matches(dx, [[0, 2, 3], [4, 0, 6]]):
@@ -302,7 +315,7 @@ def check_leaky_relu_backward(leaky_relu_forward, leaky_relu_backward):
             given = (f"x = [-2, 0, 3, -100], {'the default slope' if slope is None else 'negative_slope = 0.2'} "
                      "and dout = [1, 2, 3, 4]")
             _, cache = _forward(c, leaky_relu_forward, x, *extra, pure=False)
-            dx = c.call(leaky_relu_backward, dout, cache)
+            dx = _backward(c, leaky_relu_backward, dout, cache)
             c.expect_array(dx, "dx", shape=x.shape, given=given)
             s = 0.01 if slope is None else slope
             hint = None
@@ -349,7 +362,7 @@ def check_prelu_backward(prelu_forward, prelu_backward):
         dout = np.array([1.0, 2.0, 3.0, 4.0])
         given = "x = [-2, 0, 3, -4], a = 0.25 (the cache from your prelu_forward) and dout = [1, 2, 3, 4]"
         _, cache = _forward(c, prelu_forward, x, 0.25, pure=False)
-        dx, da = c.expect_tuple(c.call(prelu_backward, dout, cache), 2, "the result of prelu_backward (dx, da)")
+        dx, da = c.expect_tuple(_backward(c, prelu_backward, dout, cache), 2, "the result of prelu_backward (dx, da)")
         c.expect_close(dx, [0.25, 0.5, 3.0, 1.0], "dx", given,
                        hint="At exactly x = 0 the derivative is taken as a (as PyTorch does)."
                        if _matches(dx, [0.25, 2.0, 3.0, 1.0]) else None)
@@ -411,7 +424,7 @@ def check_elu_backward(elu_forward, elu_backward):
             given = (f"x = [0, 1, -ln 2, -ln 4], {'the default alpha' if alpha is None else 'alpha = 2'} "
                      "and dout = [1, 2, 3, 4]")
             _, cache = _forward(c, elu_forward, x, *extra, pure=False)
-            dx = c.call(elu_backward, dout, cache)
+            dx = _backward(c, elu_backward, dout, cache)
             c.expect_array(dx, "dx", shape=x.shape, given=given)
             hint = None
             if _matches(dx, [a - 1, 2.0, 3 * (a / 2 - 1), 4 * (a / 4 - 1)]):
@@ -454,7 +467,7 @@ def check_selu_backward(selu_forward, selu_backward):
         dout = np.array([1.0, 2.0, 3.0])
         given = "x = [0, 1, -ln 2] (the cache from your selu_forward) and dout = [1, 2, 3]"
         _, cache = _forward(c, selu_forward, x, pure=False)
-        dx = c.call(selu_backward, dout, cache)
+        dx = _backward(c, selu_backward, dout, cache)
         c.expect_array(dx, "dx", shape=x.shape, given=given)
         hint = None
         if _matches(dx, [a, 2.0, 1.5 * a]):
@@ -527,7 +540,7 @@ def check_maxout_backward(maxout_forward, maxout_backward):
         given = _MGIVEN + " (the cache from your maxout_forward) and dout = [[1, 2], [3, 4]]"
         _, cache = c.expect_tuple(c.call(maxout_forward, _MX, _MW, _MB), 2,
                                   "the result of maxout_forward (out, cache)")
-        dx, dW, db = c.expect_tuple(c.call(maxout_backward, dout, cache), 3,
+        dx, dW, db = c.expect_tuple(_backward(c, maxout_backward, dout, cache), 3,
                                     "the result of maxout_backward (dx, dW, db)")
         all_pieces = ("The gradient goes only to the winning piece of each output: the other pieces "
                       "did not affect it.")
@@ -539,6 +552,28 @@ def check_maxout_backward(maxout_forward, maxout_backward):
                        hint="db sums over the batch (it does not average)."
                        if _matches(db, [[0.0, 3.0], [2.0, 0.0]]) else all_pieces
                        if _matches(db, [[4.0, 6.0], [4.0, 6.0]]) else None)
+        # A tie: x = [[1, 2]], W[0] = [[1], [1]], W[1] = [[2], [0.5]], b = 0, so both pieces are 3.
+        # The docstring gives the whole gradient to the FIRST tied piece (np.argmax's choice): with
+        # dout = [[2]], db = [[2], [0]], dW[0] = x.T @ dout = [[2], [4]], dW[1] = 0 and
+        # dx = dout @ W[0].T = [[2, 2]]
+        x, W, b = np.array([[1.0, 2.0]]), np.array([[[1.0], [1.0]], [[2.0], [0.5]]]), np.zeros((2, 1))
+        given = ("x = [[1, 2]], W[0] = [[1], [1]], W[1] = [[2], [0.5]], b = [[0], [0]] (the two "
+                 "pieces tie: both are 3) and dout = [[2]]")
+        _, cache = c.expect_tuple(c.call(maxout_forward, x, W, b), 2,
+                                  "the result of maxout_forward (out, cache)")
+        dx, dW, db = c.expect_tuple(c.call(maxout_backward, np.array([[2.0]]), cache), 3,
+                                    "the result of maxout_backward (dx, dW, db)")
+        tie = None
+        if _matches(db, [[0.0], [2.0]]):
+            tie = ("When two pieces tie exactly, the docstring gives the whole gradient to the FIRST "
+                   "of them (the smaller j, the one np.argmax picks), not to the last.")
+        elif _matches(db, [[2.0], [2.0]]):
+            tie = ("When two pieces tie exactly, only the first of them (the smaller j, the one "
+                   "np.argmax picks) gets the gradient; here every tied piece got it, so the "
+                   "gradient was passed on twice.")
+        c.expect_close(db, [[2.0], [0.0]], "db", given, hint=tie)
+        c.expect_close(dW, [[[2.0], [4.0]], [[0.0], [0.0]]], "dW", given, hint=tie)
+        c.expect_close(dx, [[2.0, 2.0]], "dx", given, hint=tie)
         # numerical derivatives of YOUR maxout_forward with respect to x, W and b
         x, W, b = _maxout_random()
         g = np.random.default_rng(5)
@@ -577,6 +612,18 @@ def check_softmax_forward(softmax_forward):
             hint = ("Each column sums to 1: the softmax must run over each ROW (the last axis, "
                     "axis=-1: the scores of one example).")
         c.expect_close(out, expected, "out", given, hint=hint)
+        # The last axis of an array of any shape: x of shape (1, 2, 3) holds two rows of scores,
+        # [0, ln 2, ln 5] -> [1/8, 2/8, 5/8] and [ln 3, 0, 0] -> [3/5, 1/5, 1/5]
+        x = np.array([[[0.0, LN2, LN5], [LN3, 0.0, 0.0]]])
+        given = "x of shape (1, 2, 3), x[0] = [[0, ln 2, ln 5], [ln 3, 0, 0]]"
+        out, _ = _forward(c, softmax_forward, x)
+        out = _out(c, out, x.shape, given)
+        hint = None
+        if not _nonfinite(out) and not np.allclose(out.sum(axis=-1), 1.0):
+            hint = ("Along the LAST axis every row should sum to 1, whatever the number of axes: "
+                    "take the max and the sum over axis=-1 (axis=1 is the last axis only of a 2-D "
+                    "array).")
+        c.expect_close(out, [[[0.125, 0.25, 0.625], [0.6, 0.2, 0.2]]], "out", given, hint=hint)
         out, _ = _forward(c, softmax_forward, np.array([0.0, LN3]))
         c.expect_close(out, [0.25, 0.75], "out", "a single vector x = [0, ln 3] (the last axis is its only axis)")
 
@@ -596,7 +643,7 @@ def check_softmax_backward(softmax_forward, softmax_backward):
         given = ("x = [[0, ln 2, ln 5], [ln 3, 0, 0], [0, ln 2, ln 5]] (the cache from your "
                  "softmax_forward) and dout = [[1, 0, 0], [0, 1, 0], [1, 1, 1]]")
         _, cache = _forward(c, softmax_forward, x, pure=False)
-        dx = c.call(softmax_backward, dout, cache)
+        dx = _backward(c, softmax_backward, dout, cache)
         c.expect_array(dx, "dx", shape=x.shape, given=given)
         hint = None
         if _matches(dx[:2], [[7 / 64, 0.0, 0.0], [0.0, 4 / 25, 0.0]]):
@@ -645,6 +692,20 @@ def check_sigmoid_chain_grads(sigmoid_chain_grads):
         c.expect_close(dw, [0.046875 * LN3, 0.09375], "dw", given,
                        hint="d z_l / d w_l is the layer's INPUT a_{l-1} (x for layer 1)."
                        if _matches(dw, [0.046875 * 0.75, 0.0625]) else None)
+        # Large weights: z_1 = 1000 x = +-1000 saturates layer 1 (a_1 = [1, 0] exactly, where
+        # sigma' = 0), and must not give nan. x = [1, -1], y = [0, 0], w = [1000, ln 3], b = [0, 0]:
+        #   z_2 = [ln 3, 0], a_2 = [3/4, 1/2];  loss = mean of 1/2 [9/16, 1/4] = 13/64
+        #   dz_2 = (a_2 - y) / 2 * sigma'(z_2) = [3/8 * 3/16, 1/4 * 1/4] = [9/128, 8/128]
+        #   dw_2 = sum(dz_2 * a_1) = 9/128, db_2 = 17/128;  dz_1 = dz_2 * w_2 * 0: dw_1 = db_1 = 0
+        x, y, w, b = np.array([1.0, -1.0]), np.zeros(2), np.array([1000.0, LN3]), np.zeros(2)
+        given = "x = [1, -1], y = [0, 0], w = [1000, ln 3], b = [0, 0] (so z_1 = 1000 and -1000)"
+        loss, dw, db = c.expect_tuple(c.call(sigmoid_chain_grads, x, y, w, b), 3,
+                                      "the result of sigmoid_chain_grads (loss, dw, db)")
+        loss = c.expect_number(loss, "loss", given)
+        hint = OVERFLOW if not math.isfinite(loss) or _nonfinite(dw) or _nonfinite(db) else None
+        c.expect_close(loss, 13 / 64, "loss", given, hint=hint)
+        c.expect_close(dw, [0.0, 9 / 128], "dw", given, hint=hint)
+        c.expect_close(db, [0.0, 17 / 128], "db", given, hint=hint)
         # numerical derivatives of YOUR loss, on a random 4-layer chain
         g = np.random.default_rng(7)
         x, y, w, b = g.normal(size=5), g.uniform(size=5), 1.5 * g.normal(size=4), g.normal(size=4)

@@ -1,4 +1,4 @@
-"""`course check NOTEBOOK`: run your notebook's visible checks headless and say what passes.
+"""`coursekit-check NOTEBOOK`: run your notebook's visible checks headless and say what passes.
 
 It runs the notebook top to bottom in a fresh Jupyter kernel (skipping the cells tagged
 `experiment`, unless you ask for them with --all), and reports each check cell. Your notebook
@@ -49,18 +49,18 @@ def check(path, run_experiments=False, timeout=120):
     return report
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="course check", description=__doc__.splitlines()[0])
+def main(argv=None, prog="coursekit-check"):
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--all", action="store_true", help="also run the experiment cells")
     args = parser.parse_args(argv)
     if not args.notebook.is_file():
-        print(f"course check: no such notebook: {args.notebook}", file=sys.stderr)
+        print(f"{prog}: no such notebook: {args.notebook}", file=sys.stderr)
         return 2
     try:
         nbformat.read(args.notebook, as_version=4)
     except Exception as exc:
-        print(f"course check: {args.notebook} is not a readable notebook ({type(exc).__name__})", file=sys.stderr)
+        print(f"{prog}: {args.notebook} is not a readable notebook ({type(exc).__name__})", file=sys.stderr)
         return 2
     start = time.monotonic()
     report = check(args.notebook, args.all)
