@@ -4,8 +4,9 @@
     course release A                   generate the student version, check it leaks nothing, release
     course collect A [--zip FILE]      collect from the nbgrader exchange, or from an LMS zip
     course autograde A [--student S]   grade in the sandbox, write results and the gradebook
-    course feedback A                  write feedback and release it through the exchange
-    course export A [--to FILE]        nbgrader's grades.csv
+    course feedback A                  write feedback (with the formgrader's hand grades) and release it
+    course export [A ...] [--to FILE]  every assignment (or those named) in nbgrader's grades.csv,
+                  [--format canvas]    or in Canvas's gradebook import CSV (canvas.csv)
     course gradescope A [--to FILE]    a Gradescope autograder zip that grades A in its sandbox
     course test-set FILE               grade the capstone on your own hidden digits (checked first)
     course check NOTEBOOK [--all]      run a notebook's visible checks headless (students: coursekit-check)
@@ -51,8 +52,10 @@ def _parser():
     sp.add_argument("--workers", type=int, help="parallel workers (default: one per core)")
     sp.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
     sp = with_course(sub.add_parser("export"))
-    sp.add_argument("assignment")
-    sp.add_argument("--to", type=Path, help="CSV file (default: grades.csv in the course)")
+    sp.add_argument("assignment", nargs="*", help="assignments to export (default: all)")
+    sp.add_argument("--to", type=Path, help="CSV file (default: grades.csv, or canvas.csv, in the course)")
+    sp.add_argument("--format", choices=("nbgrader", "canvas"), default="nbgrader",
+                    help="nbgrader's export (default), or Canvas's gradebook import")
     sp = with_course(sub.add_parser("gradescope", help="build a Gradescope autograder zip"))
     sp.add_argument("assignment")
     sp.add_argument("--to", type=Path, help="zip file (default: gradescope/<A>.zip in the course)")
@@ -91,10 +94,13 @@ def main(argv=None):
                 if not _autograde(commands, course, args):
                     return 1
             elif args.command == "feedback":
-                written, via_exchange = commands.feedback(course, args.assignment)
-                print(f"feedback written for {len(written)} students in {course.path('feedback')}; "
-                      + ("released through the exchange (students: nbgrader fetch_feedback)" if via_exchange
-                         else "return it through your LMS (not every submission came through the exchange)"))
+                written, exchange, upload = commands.feedback(course, args.assignment)
+                print(f"feedback written for {len(written)} students in {course.path('feedback')}")
+                if exchange:
+                    print(f"released through the exchange to {len(exchange)} (students: nbgrader fetch_feedback)")
+                if upload:
+                    print(f"{len(written) - len(exchange)} submitted through your LMS: upload their feedback "
+                          f"from {upload} (one <student>.html each)")
             elif args.command == "test-set":
                 from autograder import hidden_data
                 path, n = hidden_data.install(course, args.file)
@@ -103,7 +109,11 @@ def main(argv=None):
                 from autograder import gradescope
                 print(f"Gradescope autograder written: {gradescope.build(course, args.assignment, args.to)}")
             elif args.command == "export":
-                print(f"grades written: {commands.export(course, args.assignment, args.to)}")
+                target, waiting = commands.export(course, args.assignment, args.to, args.format)
+                print(f"grades written: {target}")
+                if waiting:
+                    print(f"{waiting} submission(s) still wait for hand grading in the formgrader: their "
+                          f"hand-graded points are not in this export yet")
     except CourseError as exc:
         print(f"course {args.command}: error: {exc}", file=sys.stderr)
         return 2
@@ -111,6 +121,8 @@ def main(argv=None):
 
 
 def _autograde(commands, course, args):
+    from autograder import gradebook
+    from autograder.feedback import score_line
     from autograder.sandbox import Policy, describe, protections
 
     def announce():
@@ -121,9 +133,10 @@ def _autograde(commands, course, args):
 
     results = commands.autograde(course, args.assignment, args.student, args.workers, args.force,
                                  announce=announce)
+    hand = gradebook.hand_grades(course, args.assignment, results)
     for student, r in sorted(results.items()):
         status = "" if r["status"] == "graded" else f"  ({r['status']}: {r['reason']})"
-        print(f"  {student:20s} {r['score']:g} / {r['max_score']:g}{status}")
+        print(f"  {student:20s} {score_line(r, hand[student])}{status}")
     failed = sorted(s for s, r in results.items() if r["status"] == "error")
     if failed:
         print(f"course autograde: the grader failed on {len(failed)} submission(s) ({', '.join(failed)}); "

@@ -7,8 +7,8 @@ import shutil
 import zipfile
 from datetime import datetime
 
+from autograder import exports, gradebook, release_guard
 from autograder import feedback as feedback_render
-from autograder import release_guard
 from autograder.autograde import autograde as autograde_batch
 from autograder.course import Course, CourseError, assignment_source, snapshot_source
 from autograder.suite import SuiteError, submitted_files, suite_path
@@ -120,38 +120,51 @@ def autograde(course, assignment, students=None, workers=None, force=False, prog
 
 
 def feedback(course, assignment):
-    """feedback/<student>/<A>/<A>.html (and .txt) from each result, then nbgrader release_feedback.
+    """feedback/<student>/<A>/<A>.html (and .txt) from each result and the formgrader's hand grades,
+    released through the exchange to the students who submitted through it; the others' (from an
+    LMS zip, with no exchange secret) also go to lms-feedback/<A>/<student>.html, for upload.
 
-    Returns (feedback folders, whether they were released through the exchange)."""
+    Returns (feedback folders, [students it was released to through the exchange], the upload
+    folder or None)."""
     course.require()
     results = sorted(course.path("results", assignment).glob("*.json"))
     if not results:
         raise CourseError(f"no graded submissions of '{assignment}' (run `course autograde {assignment}`)")
-    written = []
+    hand = gradebook.hand_grades(course, assignment, [p.stem for p in results])
+    written, exchange, lms = {}, [], []
     for path in results:
-        result = course.read_result(assignment, path.stem)
-        out = course.path("feedback", path.stem, assignment)
+        student = path.stem
+        result = course.read_result(assignment, student)
+        out = course.path("feedback", student, assignment)
         out.mkdir(parents=True, exist_ok=True)
-        (out / f"{assignment}.html").write_text(feedback_render.render_html(result), encoding="utf-8")
-        (out / f"{assignment}.txt").write_text(feedback_render.render_text(result), encoding="utf-8")
+        (out / f"{assignment}.html").write_text(feedback_render.render_html(result, hand[student]), encoding="utf-8")
+        (out / f"{assignment}.txt").write_text(feedback_render.render_text(result, hand[student]), encoding="utf-8")
         # nbgrader release_feedback files feedback under the submission's time and secret
         for name in ("timestamp.txt", "submission_secret.txt"):
-            if course.path("submitted", path.stem, assignment, name).is_file():
-                shutil.copy(course.path("submitted", path.stem, assignment, name), out / name)
-        written.append(out)
-    # Submissions from an LMS zip have no exchange secret: their feedback goes back through the LMS.
-    via_exchange = all((out / "submission_secret.txt").is_file() for out in written)
-    if via_exchange:
-        course.nbgrader("release_feedback", assignment)
-    return written, via_exchange
+            if course.path("submitted", student, assignment, name).is_file():
+                shutil.copy(course.path("submitted", student, assignment, name), out / name)
+        (exchange if (out / "submission_secret.txt").is_file() else lms).append(student)
+        written[student] = out
+    if exchange:
+        course.nbgrader("release_feedback", assignment,
+                        *([f"--CourseDirectory.student_id_exclude={','.join(lms)}"] if lms else []))
+    upload = course.path("lms-feedback", assignment) if lms else None
+    for student in lms:
+        upload.mkdir(parents=True, exist_ok=True)
+        shutil.copy(written[student] / f"{assignment}.html", upload / f"{student}.html")
+    return list(written.values()), exchange, upload
 
 
-def export(course, assignment, to=None):
-    """nbgrader's own CSV export of the gradebook (autograded and hand-graded scores)."""
+def export(course, assignments=(), to=None, format="nbgrader"):
+    """The named assignments (default: every one in the gradebook) in one CSV: nbgrader's own
+    export, or Canvas's gradebook import. Returns (the file, how many submissions still wait for
+    hand grading)."""
     course.require()
-    course.release_notebooks(assignment)
-    target = to or course.path("grades.csv")
-    course.nbgrader("export", "--assignment", assignment, f"--to={target}")
-    return target
-
-
+    for assignment in assignments:
+        course.release_notebooks(assignment)
+    names = list(dict.fromkeys(assignments)) or gradebook.assignments(course)
+    if not names:
+        raise CourseError(f"nothing to export: no assignment has been released in {course.root}")
+    target = to or course.path("canvas.csv" if format == "canvas" else "grades.csv")
+    (exports.canvas_csv if format == "canvas" else exports.nbgrader_csv)(course, names, target)
+    return target, exports.waiting(course, names)

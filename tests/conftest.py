@@ -149,3 +149,15 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("timings")
         for label, seconds in sorted(TIMINGS):
             terminalreporter.write_line(f"{label}: {seconds:.1f} s")
+
+
+def hand_grade(course, assignment, student, cell, score, comment):
+    """What a TA's score and comment on a hand-graded answer in the formgrader write to the gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.gradebook_url) as gb:
+        grade = gb.find_grade(cell, assignment, assignment, student)
+        grade.manual_score = score
+        grade.needs_manual_grade = False
+        gb.find_comment(cell, assignment, assignment, student).manual_comment = comment
+        gb.db.commit()

@@ -1,10 +1,13 @@
 """Students with Unix accounts of their own, on a shared server: they fetch, submit and fetch
 feedback through the exchange as themselves, before and after an autograde, and can read neither
-the course's sources, its gradebook, nor each other's submissions.
+the course's sources, its gradebook, nor each other's submissions. A TA's hand grade and comment
+(written to the gradebook as the formgrader writes them) reach the student's fetched feedback and
+every export.
 
 The accounts are made and removed here (useradd/userdel), so this needs root. Students run the
 real nbgrader with the system interpreter and a world-readable hard-linked copy of this
 environment's packages (the grader's own environment is closed to them, as on a server)."""
+import csv
 import os
 import secrets
 import shutil
@@ -16,6 +19,7 @@ import nbformat
 import pytest
 
 from autograder import commands, gradebook
+from conftest import hand_grade
 from autograder.course import Course
 from autograder.simulate import fill, reference_sources, student_sources
 
@@ -26,6 +30,7 @@ pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not SYSTEM_PYTHON.exists() or not all(shutil.which(t) for t in NEEDED),
     reason="real student accounts need root, useradd/userdel/runuser and a system Python of this version")
 
+COMMENT = "Right: rescaling keeps the expected activation the same."
 # Run as the student: try to read each path given, print one word each.
 PROBE = ("import os, sys\nfor p in sys.argv[1:]:\n    try:\n"
          "        os.listdir(p) if os.path.isdir(p) else open(p, 'rb').read(1)\n        print('read')\n"
@@ -91,7 +96,7 @@ def test_two_students_with_their_own_accounts_through_a_whole_lifecycle(server):
     homes = [server.add_student(n) for n in names]
     commands.release(course, A)
     release_nb = course.release_notebooks(A)[f"{A}.ipynb"]
-    answers = {names[0]: fill(release_nb, reference_sources(A)),
+    answers = {names[0]: fill(release_nb, reference_sources(A), answer="The kept units are scaled by 1/(1-p)."),
                names[1]: fill(release_nb, student_sources(A, ("dropout_no_rescale",)))}
     gradebook.add_students(course, names)
     for name, home in zip(names, homes):
@@ -116,6 +121,7 @@ def test_two_students_with_their_own_accounts_through_a_whole_lifecycle(server):
             assert path.stat().st_mode & 0o022 == 0, path
     results = commands.autograde(course, A, workers=2, progress=False)
     assert results[names[0]]["score"] == results[names[0]]["max_score"] > results[names[1]]["score"]
+    hand_grade(course, A, names[0], "q_dropout_scaling", 2, COMMENT)   # the TA, in the formgrader
     commands.feedback(course, A)
     closed_to_students()
     for name, home in zip(names, homes):   # the exchange still works for them after an autograde
@@ -124,6 +130,16 @@ def test_two_students_with_their_own_accounts_through_a_whole_lifecycle(server):
         server.nbgrader(name, "fetch_feedback", A)
         feedback = list((home / A / "feedback").rglob(f"{A}.html"))
         assert len(feedback) == 1 and name in feedback[0].read_text()
+        if name == names[0]:
+            assert COMMENT in feedback[0].read_text() and "<td>2 / 2</td>" in feedback[0].read_text()
+        else:
+            assert "waiting for hand grading" in feedback[0].read_text()
         assert feedback[0].stat().st_uid == int(subprocess.run(["id", "-u", name], capture_output=True,
                                                               text=True).stdout)
     assert oct(course.root.stat().st_mode & 0o777) == "0o750"
+    totals = {names[0]: results[names[0]]["score"] + 2, names[1]: results[names[1]]["score"]}
+    nbgrader_csv, _ = commands.export(course)
+    assert {r["student_id"]: float(r["score"]) for r in csv.DictReader(nbgrader_csv.open())} == totals
+    canvas_csv, _ = commands.export(course, format="canvas")
+    assert {r["SIS Login ID"]: float(r[A]) for r in csv.DictReader(canvas_csv.open())
+            if r["Student"] != "Points Possible"} == totals

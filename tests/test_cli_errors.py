@@ -58,6 +58,7 @@ CASES = {
     "a path that is not a course": (lambda c, t: ["autograde", A, "--course", str(t)], "is not a course directory"),
     "feedback before grading": (lambda c, t: ["feedback", "ghost", "--course", str(c.root)], "no graded submissions"),
     "export an unreleased assignment": (lambda c, t: ["export", "nope", "--course", str(c.root)], "has not been released"),
+    "export to a file that cannot be written": (lambda c, t: ["export", "--to", str(t), "--course", str(c.root)], "Is a directory"),
     "check a missing notebook": (lambda c, t: ["check", str(t / "missing.ipynb")], "no such notebook"),
     "check a corrupt notebook": (lambda c, t: ["check", str(_bad_zip(t))], "not a readable notebook"),
 }
