@@ -4,6 +4,8 @@
     course release A                   generate the student version, check it leaks nothing, release
     course collect A [--zip FILE]      collect from the nbgrader exchange, or from an LMS zip
     course autograde A [--student S]   grade in the sandbox, write results and the gradebook
+                       [--dask ADDRESS]  ... on a Dask cluster ("local": one of --workers processes)
+                       [--watch]         ... and keep grading new submissions, releasing feedback
     course feedback A                  write feedback and release it through the exchange
     course export A [--to FILE]        nbgrader's grades.csv
     course test-set FILE               grade the capstone on your own hidden digits (checked first)
@@ -49,6 +51,11 @@ def _parser():
     sp.add_argument("--student", action="append", help="only this student (repeatable)")
     sp.add_argument("--workers", type=int, help="parallel workers (default: one per core)")
     sp.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
+    sp.add_argument("--dask", metavar="ADDRESS", help="grade on the Dask cluster of this scheduler "
+                                                      "(tcp://host:8786), or 'local' for a local one")
+    sp.add_argument("--watch", action="store_true", help="collect and grade submissions as they arrive "
+                                                         "and release their feedback, until Ctrl-C")
+    sp.add_argument("--interval", type=float, default=5.0, help="with --watch: seconds between looks (default 5)")
     sp = with_course(sub.add_parser("export"))
     sp.add_argument("assignment")
     sp.add_argument("--to", type=Path, help="CSV file (default: grades.csv in the course)")
@@ -103,7 +110,9 @@ def main(argv=None):
 
 
 def _autograde(commands, course, args):
+    from autograder.course import CourseError
     from autograder.sandbox import Policy, describe, protections
+    from autograder.watch import watch
 
     def announce():
         summary, warnings = describe(protections(Policy()))
@@ -111,8 +120,13 @@ def _autograde(commands, course, args):
         for w in warnings:
             print(f"warning: {w}", file=sys.stderr)
 
+    if args.watch:
+        if args.student or args.force:
+            raise CourseError("--watch grades every new submission: it takes no --student or --force")
+        watch(course, args.assignment, args.interval, args.workers, args.dask, announce)
+        return True
     results = commands.autograde(course, args.assignment, args.student, args.workers, args.force,
-                                 announce=announce)
+                                 announce=announce, dask=args.dask)
     for student, r in sorted(results.items()):
         status = "" if r["status"] == "graded" else f"  ({r['status']}: {r['reason']})"
         print(f"  {student:20s} {r['score']:g} / {r['max_score']:g}{status}")

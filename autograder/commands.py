@@ -110,21 +110,24 @@ def _parse(text):
 
 
 def autograde(course, assignment, students=None, workers=None, force=False, progress=True, policy=None,
-              announce=None):
-    """Grade collected submissions; `announce()` runs once the input is known good, before grading."""
+              announce=None, dask=None):
+    """Grade collected submissions; `announce()` runs once the input is known good, before grading.
+    `dask`: grade on a Dask cluster (a scheduler's address, or "local")."""
     course.require()
     try:
-        return autograde_batch(course, assignment, students, workers, policy, force, progress, announce)
+        return autograde_batch(course, assignment, students, workers, policy, force, progress, announce, dask)
     except SuiteError as exc:
         raise CourseError(str(exc)) from None
 
 
-def feedback(course, assignment):
-    """feedback/<student>/<A>/<A>.html (and .txt) from each result, then nbgrader release_feedback.
+def feedback(course, assignment, students=None):
+    """feedback/<student>/<A>/<A>.html (and .txt) from each result (of `students`, default all),
+    then nbgrader release_feedback.
 
     Returns (feedback folders, whether they were released through the exchange)."""
     course.require()
-    results = sorted(course.path("results", assignment).glob("*.json"))
+    results = sorted(p for p in course.path("results", assignment).glob("*.json")
+                     if students is None or p.stem in students)
     if not results:
         raise CourseError(f"no graded submissions of '{assignment}' (run `course autograde {assignment}`)")
     written = []
@@ -140,7 +143,8 @@ def feedback(course, assignment):
                 shutil.copy(course.path("submitted", path.stem, assignment, name), out / name)
         written.append(out)
     # Submissions from an LMS zip have no exchange secret: their feedback goes back through the LMS.
-    via_exchange = all((out / "submission_secret.txt").is_file() for out in written)
+    via_exchange = all((out / "submission_secret.txt").is_file()
+                       for out in course.path("feedback").glob(f"*/{assignment}"))
     if via_exchange:
         course.nbgrader("release_feedback", assignment)
     return written, via_exchange

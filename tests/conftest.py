@@ -102,6 +102,16 @@ def submit_directly(course, assignment, student, notebook_or_bytes, stamp="2026-
         (folder / name).write_bytes(data)
 
 
+def results_without_timings(course, assignment, students):
+    """{student: result file} without what legitimately differs between runs (timings)."""
+    out = {}
+    for s in students:
+        r = json.loads(course.result_path(assignment, s).read_text())
+        r.pop("timings")
+        out[s] = r
+    return out
+
+
 @pytest.fixture(scope="session")
 def report_time():
     """Call with (label, seconds): printed in the run's summary."""
