@@ -35,7 +35,9 @@ def watch(course, assignment, interval=5.0, workers=None, dask=None, announce=No
             arrived = sorted(p.name for p in inbound.glob(f"*+{assignment}+*")) if inbound.is_dir() else []
             if arrived != seen:
                 try:
-                    _round(course, assignment, failed, workers, dask, say)
+                    graded = _round(course, assignment, arrived, failed, workers, dask, say)
+                    if seen is None:
+                        say(f"up to date: {graded} submission(s) graded; waiting for new ones")
                     seen = arrived
                 except CourseError as exc:
                     print(f"warning: {exc}; trying again in {interval:g} s", file=sys.stderr, flush=True)
@@ -48,12 +50,15 @@ def _stop(signum, frame):
     raise KeyboardInterrupt
 
 
-def _round(course, assignment, failed, workers, dask, say):
-    """Collect, grade what is new, release its feedback."""
-    commands.collect(course, assignment)
-    todo = [s for s, folder in course.submissions(assignment).items() if failed.get(s) != submission_digest(folder)]
+def _round(course, assignment, arrived, failed, workers, dask, say):
+    """Collect, grade what is new (or left ungraded by a run that stopped), release its feedback;
+    returns how many submissions have results."""
+    if arrived:
+        commands.collect(course, assignment)
+    found = course.submissions(assignment)
+    todo = [s for s, folder in found.items() if failed.get(s) != submission_digest(folder)]
     if not todo:
-        return
+        return len(found)
     before = {s: course.read_result(assignment, s) for s in todo}
     results = commands.autograde(course, assignment, todo, workers, progress=False, dask=dask)
     graded = sorted(s for s in todo if results[s] != before[s])
@@ -69,3 +74,4 @@ def _round(course, assignment, failed, workers, dask, say):
         for s in released:
             say(f"  {s:20s} {results[s]['score']:g} / {results[s]['max_score']:g}  feedback "
                 + ("released" if via_exchange else f"written in {course.path('feedback', s)}"))
+    return len(found)

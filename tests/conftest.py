@@ -84,6 +84,19 @@ def released(tmp_path_factory):
     return course, _Releases(course)
 
 
+@pytest.fixture(scope="session")
+def notebooks(released):
+    """Filled notebooks of regularization, released in the shared course: the reference ("right")
+    and a common mistake ("wrong", dropout's kept units not rescaled)."""
+    from autograder.simulate import fill, reference_sources, student_sources
+
+    course, releases = released
+    releases["regularization"]
+    release_nb = course.release_notebooks("regularization")["regularization.ipynb"]
+    return {"right": fill(release_nb, reference_sources("regularization"), answer="My answer."),
+            "wrong": fill(release_nb, student_sources("regularization", ["dropout_no_rescale"]))}
+
+
 def submit_directly(course, assignment, student, notebook_or_bytes, stamp="2026-01-01 00:00:00.000000 UTC",
                     files=()):
     """Put a submission where `collect` would (submitted/<student>/<assignment>/), with `files`

@@ -11,7 +11,7 @@ import pytest
 from distributed import Client
 
 from autograder import cluster, commands, isolation
-from autograder.simulate import fill, reference_sources, student_sources
+from autograder.simulate import fill, reference_sources
 from conftest import results_without_timings, submit_directly
 
 A = "regularization"
@@ -19,15 +19,11 @@ SLOW = "import time\ntime.sleep(6)   # long enough for its worker to be killed m
 
 
 @pytest.fixture(scope="module")
-def students(released):
-    """A small class, one of whom keeps a worker busy for a while: {name: notebook}."""
-    course, releases = released
-    releases[A]
-    release_nb = course.release_notebooks(A)[f"{A}.ipynb"]
-    right = fill(release_nb, reference_sources(A), answer="My answer.")
-    class_ = {"dask-right": right, "dask-blank": release_nb,
-              "dask-wrong": fill(release_nb, student_sources(A, ["dropout_no_rescale"])),
-              "dask-slow": fill(release_nb, reference_sources(A), first_cells=[SLOW])}
+def students(released, notebooks):
+    """A small class, one of whom keeps a worker busy for a while: (course, names)."""
+    course, _ = released
+    slow = fill(course.release_notebooks(A)[f"{A}.ipynb"], reference_sources(A), first_cells=[SLOW])
+    class_ = {"dask-right": notebooks["right"], "dask-wrong": notebooks["wrong"], "dask-slow": slow}
     for name, nb in class_.items():
         submit_directly(course, A, name, nb)
     return course, sorted(class_)

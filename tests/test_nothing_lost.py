@@ -17,19 +17,9 @@ from nbgrader.api import Gradebook
 
 from autograder import commands, isolation
 from autograder.autograde import submission_digest
-from autograder.simulate import fill, reference_sources, student_sources
 from conftest import REPO, results_without_timings, submit_directly
 
 A = "regularization"
-
-
-@pytest.fixture(scope="module")
-def notebooks(released):
-    course, releases = released
-    releases[A]
-    release_nb = course.release_notebooks(A)[f"{A}.ipynb"]
-    return {"right": fill(release_nb, reference_sources(A), answer="My answer."),
-            "wrong": fill(release_nb, student_sources(A, ["dropout_no_rescale"]))}
 
 
 def _zip(path, entries):
