@@ -97,6 +97,8 @@ def autograde(course, assignment, students=None, workers=None, policy=None, forc
         if unknown:
             raise CourseError(f"no collected submission of '{assignment}' for: {', '.join(unknown)}")
         found = {s: found[s] for s in students}
+    if dask not in (None, "local") and workers:
+        raise CourseError(f"--workers sizes a local cluster; the Dask cluster at {dask} has its own workers")
     if announce:
         announce()
     isolation.sweep_stale()                      # sandboxes left by a batch that was killed

@@ -4,7 +4,7 @@
     course release A                   generate the student version, check it leaks nothing, release
     course collect A [--zip FILE]      collect from the nbgrader exchange, or from an LMS zip
     course autograde A [--student S]   grade in the sandbox, write results and the gradebook
-                       [--dask ADDRESS]  ... on a Dask cluster ("local": one of --workers processes)
+                       [--dask ADDRESS]  ... on a Dask cluster ("local": --workers processes here)
                        [--watch]         ... and keep grading new submissions, releasing feedback
     course feedback A                  write feedback and release it through the exchange
     course export A [--to FILE]        nbgrader's grades.csv

@@ -30,7 +30,7 @@ SPLIT = ("test_lifecycle", "test_variants_sandboxed", "test_adversarial", "test_
 # Started first, so that no worker is left alone with a long unit at the end.
 SLOWEST_FIRST = ("test_adversarial", "test_lifecycle", "test_capstone_sandboxed", "test_variants_sandboxed", "test_hidden_suites",
                  "test_contracts",
-                 "test_nothing_lost", "test_robustness", "test_sandbox", "test_check", "test_notebooks",
+                 "test_nothing_lost", "test_cluster", "test_watch", "test_robustness", "test_sandbox", "test_check", "test_notebooks",
                  "test_cli_errors")
 
 

@@ -56,9 +56,7 @@ def test_a_submission_arriving_while_watching_gets_its_result_and_feedback(tmp_p
     walk_in, mixup = course.read_result(A, "walk-in"), course.read_result(A, "mixup")
     assert walk_in["status"] == "graded" and walk_in["score"] == walk_in["max_score"] > 0
     assert mixup["status"] == "rejected" and mixup["reason"]
-    htmls = sorted(fetched.glob(f"{A}/feedback/*/{A}.html"))
-    assert len(htmls) == 1, htmls
-    html = htmls[0]
+    html = fetched / A / "feedback" / walk_in["timestamp"] / f"{A}.html"   # under the submission's time
     assert f"Score: {walk_in['score']:g} / {walk_in['max_score']:g}" in html.read_text()
     assert "stopped watching" in log.read_text()
 
@@ -84,4 +82,5 @@ def _fetch_feedback(course, home):
     """What the student runs: whether `nbgrader fetch_feedback` brought their feedback."""
     course.nbgrader("fetch_feedback", A, "--student=walk-in", "--course", "deepnets",
                     f"--Exchange.root={course.exchange}", "--Exchange.path_includes_course=False", cwd=home, check=False)
-    return any(home.glob(f"{A}/feedback/*/{A}.html"))
+    stamp = course.path("submitted", "walk-in", A, "timestamp.txt")
+    return stamp.is_file() and (home / A / "feedback" / stamp.read_text().strip() / f"{A}.html").is_file()
