@@ -8,6 +8,7 @@
                        [--watch]         ... and keep grading new submissions, releasing feedback
     course feedback A                  write feedback and release it through the exchange
     course export A [--to FILE]        nbgrader's grades.csv
+    course gradescope A [--to FILE]    a Gradescope autograder zip that grades A in its sandbox
     course test-set FILE               grade the capstone on your own hidden digits (checked first)
     course check NOTEBOOK [--all]      (students) run a notebook's visible checks headless
     course demo                        the whole lifecycle on a simulated class
@@ -59,6 +60,9 @@ def _parser():
     sp = with_course(sub.add_parser("export"))
     sp.add_argument("assignment")
     sp.add_argument("--to", type=Path, help="CSV file (default: grades.csv in the course)")
+    sp = with_course(sub.add_parser("gradescope", help="build a Gradescope autograder zip"))
+    sp.add_argument("assignment")
+    sp.add_argument("--to", type=Path, help="zip file (default: gradescope/<A>.zip in the course)")
     sp = with_course(sub.add_parser("test-set", help="use your own hidden test digits for the capstone"))
     sp.add_argument("file", type=Path, help="an .npz with X_test uint8 (N, 400) and y_test int64 (N,)")
     sp = sub.add_parser("check", help="run a notebook's visible checks")
@@ -101,6 +105,9 @@ def main(argv=None):
                 from autograder import hidden_data
                 path, n = hidden_data.install(course, args.file)
                 print(f"test set of {n} digits installed: {path}; the capstone is graded on it from now on")
+            elif args.command == "gradescope":
+                from autograder import gradescope
+                print(f"Gradescope autograder written: {gradescope.build(course, args.assignment, args.to)}")
             elif args.command == "export":
                 print(f"grades written: {commands.export(course, args.assignment, args.to)}")
     except CourseError as exc:

@@ -43,6 +43,7 @@ MNT_DETACH = 2
 UID_BASE = 200_000
 ROOT_SANDBOXES = Path("/var/lib/course-sandbox")
 PRIVATE_TMP = ("/tmp", "/var/tmp", "/dev/shm")
+FONTS = "/usr/share/fonts"
 PRIVATE_TMP_BYTES = 64 * 2**20
 WORKDIR_INODES = 65536   # files the grader may have to walk or remove, bounded as the bytes are
 SANDBOX_HOME = Path("/home/student")   # where a kernel sees its working directory (with bubblewrap)
@@ -230,8 +231,10 @@ def view(python, workdir):
     tmp = []
     for d in PRIVATE_TMP:
         tmp += ["--size", str(PRIVATE_TMP_BYTES), "--perms", "1777", "--tmpfs", d]
-    return [bwrap(), *_NAMESPACES, *_top_level_links(), *runtime(python), "--dev", "/dev", "--proc", "/proc",
-            *tmp, "--bind", str(workdir), str(SANDBOX_HOME), "--remount-ro", "/", "--chdir", str(SANDBOX_HOME), "--"]
+    # the system's fonts (public files), so that matplotlib's font list, built once outside
+    # (sandbox.font_cache), names files the kernel can open
+    return [bwrap(), *_NAMESPACES, *_top_level_links(), *runtime(python), "--ro-bind-try", FONTS, FONTS,
+            "--dev", "/dev", "--proc", "/proc", *tmp, "--bind", str(workdir), str(SANDBOX_HOME), "--remount-ro", "/", "--chdir", str(SANDBOX_HOME), "--"]
 
 
 def kill_uid(uid):

@@ -6,6 +6,9 @@ cannot be read, a kernel that dies or loops, a suite call that raises. Its shape
     {"assignment", "student", "status": "graded" | "rejected" | "error",  "reason": str,
      "score", "max_score", "items": {item: {"cell", "score", "max_score", "tests": [...]}},
      "notes": [...], "cells": [...], "protections": {...}, "timings": {...}, "suite_version": str}
+
+"timings" holds seconds per stage: restore, the kernel's (session.STAGES), the whole suite
+(its calls included, and the grader's own work between them), and the total.
 """
 import hashlib
 import time
@@ -59,14 +62,17 @@ def grade_submission(assignment, student, notebook_path, release_nb, policy=None
         nb, result["notes"] = restore(submitted, release_nb)
     except (NotebookRejected, OSError) as exc:
         return _finish(result, started, rejected=str(exc)), None
+    result["timings"]["restore_seconds"] = round(time.monotonic() - started, 3)
     with Session(nb, Path(notebook_path).name, policy) as session:
         result["protections"] = session.sandbox.protections
         try:
             session.run_notebook()
         except SandboxUnavailable as exc:
             return _finish(result, started, error=f"the grader could not start a kernel: {exc}"), None
+        suite_started = time.monotonic()
         tests = suite.run_suite(assignment, session, files=Path(notebook_path).parent,
                                 hidden_data=hidden_data)
+        result["timings"]["suite_seconds"] = round(time.monotonic() - suite_started, 3)
         result["cells"] = session.cell_report()
         result["notes"] += session.notes()
         result["timings"].update(session.timings())

@@ -11,6 +11,7 @@ next call gets a fresh kernel the same way. Restarts are bounded per submission.
 The first start runs none of the student's code, so if it fails the fault is the machine's: it
 is tried again, then reported as SandboxUnavailable (a grader error, never a grade).
 """
+import contextlib
 import time
 
 import nbformat
@@ -20,6 +21,9 @@ from autograder.notebook import graded_code_cells, locked_code_cells
 from autograder.sandbox import KernelGone, Sandbox
 
 MAX_RESTARTS = 8
+# The stages of one submission's time in its kernel, in the result's timings (the floor is
+# "cells": the student's graded cells, run once).
+STAGES = ("kernel_start", "cells", "provided_cells", "agent_boot", "calls")
 START_ATTEMPTS = 3
 _BOOT = ("exec(compile({source!r}, '<course agent>', 'exec'), _course_ns := {{'__name__': 'course_agent'}})\n"
          "_course_agent = _course_ns['Agent'](get_ipython().user_ns)\n"
@@ -44,6 +48,8 @@ class Session:
         self.started = False     # has a kernel ever started (and so run the student's code)?
         self.stuck = {}          # what was called -> why it is not called again
         self.deadline = time.monotonic() + self.policy.submission_timeout
+        self.seconds = dict.fromkeys(STAGES, 0.0)   # where the submission's time went
+        self.calls = 0
 
     def __enter__(self):
         return self
@@ -56,22 +62,28 @@ class Session:
         self._boot(record=True)
 
     def _boot(self, record=False):
-        self._start()
+        with self._timed("kernel_start"):
+            self._start()
         for i, cell in graded_code_cells(self.notebook):
             if i in self.skip:
                 continue
-            ex = self.sandbox.execute(cell.source, self._budget(self.policy.cell_timeout))
+            with self._timed("cells"):
+                ex = self.sandbox.execute(cell.source, self._budget(self.policy.cell_timeout))
             if record:
                 self.cells[i] = ex
             if ex.status in ("timeout", "dead"):
                 self.skip.add(i)
                 self._restart(record)
                 return
-        for i, cell in locked_code_cells(self.notebook):
-            if i not in self.skip:
-                self.sandbox.execute(cell.source, self._budget(self.policy.cell_timeout))
-        boot = self.sandbox.execute(_BOOT.format(source=agent_source()), self._budget(self.policy.cell_timeout))
+        with self._timed("provided_cells"):
+            for i, cell in locked_code_cells(self.notebook):
+                if i not in self.skip:
+                    self.sandbox.execute(cell.source, self._budget(self.policy.cell_timeout))
+        with self._timed("agent_boot"):
+            boot = self.sandbox.execute(_BOOT.format(source=agent_source()), self._budget(self.policy.cell_timeout))
         self.ready = boot.status == "ok"
+        if self.ready:
+            self.sandbox.serve(f"_course_serve(_course_agent, {self.sandbox.channel_fd})")
 
     def _start(self):
         if self.started:
@@ -115,7 +127,9 @@ class Session:
             raise StudentError("unavailable", f"{what} could not be called: the notebook's kernel "
                                               f"could not be restarted (restarted {self.restarts} times)")
         timeout = self._budget(self.policy.call_timeout)
-        ex = self.sandbox.execute(f"_course_serve(_course_agent, {text!r})", timeout)
+        self.calls += 1
+        with self._timed("calls"):
+            ex = self.sandbox.call(text, timeout)
         if ex.status == "timeout":
             self.ready = False
             self.stuck[what] = f"it did not return within {timeout:.0f} seconds earlier"
@@ -125,9 +139,9 @@ class Session:
             self.ready = False
             self.stuck[what] = "it ended the kernel earlier"
             raise StudentError("crashed", f"calling {what} ended the notebook's kernel: {ex.error['evalue']}")
-        if ex.result is None:
-            raise StudentError("no reply", f"{what} gave no reply"
-                               + (f" ({ex.error.get('ename')}: {ex.error.get('evalue')})" if ex.error else ""))
+        if ex.status == "error":   # the serve loop is gone: the next call starts a fresh kernel
+            self.ready = False
+            raise StudentError("no reply", f"{what} gave no reply ({ex.error['evalue']})")
         return ex.result
 
     def cell_report(self):
@@ -139,9 +153,18 @@ class Session:
                                f"{ex.error.get('evalue', '')}".strip(": "), "seconds": round(ex.seconds, 3)})
         return report
 
+    @contextlib.contextmanager
+    def _timed(self, stage):
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            self.seconds[stage] += time.monotonic() - start
+
     def timings(self):
-        return {"cells_seconds": round(sum(ex.seconds for ex in self.cells.values()), 3),
-                "restarts": self.restarts}
+        """Seconds per stage (a restart's replay counts under its stages), calls and restarts."""
+        return {**{f"{stage}_seconds": round(t, 3) for stage, t in self.seconds.items()},
+                "calls": self.calls, "restarts": self.restarts}
 
     def notes(self):
         """Sentences for the student on what the kernel did to the grading itself."""

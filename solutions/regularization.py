@@ -167,7 +167,8 @@ def max_norm(W, c):
 
     W has shape (fan_in, fan_out), so column j holds the incoming weights of unit j. Every column
     whose L2 norm exceeds c is scaled by c / (norm + 1e-7), bringing its norm to (just under) c;
-    the other columns are left unchanged. Apply it after each update step.
+    the other columns, a column whose norm is exactly c included, are left unchanged. Apply
+    it after each update step.
 
     Inputs:
     - W: weight array of shape (fan_in, fan_out); it is not modified
@@ -202,7 +203,8 @@ def clip_grad_norm(grads, max_norm):
     The total norm is the L2 norm of all gradients together, as if they were concatenated into
     one long vector: total_norm = sqrt(sum over arrays g of sum(g ** 2)). Every gradient is then
     multiplied by the same scale = min(max_norm / (total_norm + 1e-6), 1), so the direction of the
-    full gradient is kept and only its length shrinks (never grows).
+    full gradient is kept and only its length shrinks (never grows). A total norm exactly
+    max_norm is still scaled, by max_norm / (max_norm + 1e-6), just under 1 (as in PyTorch).
 
     Inputs:
     - grads: list of gradient arrays of any shapes

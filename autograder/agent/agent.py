@@ -1,7 +1,8 @@
 """The sandbox side of the call interface: runs inside the student's kernel.
 
-It is sent into the kernel as source text (after wire.py) once the notebook has run. It serves
-requests of the form
+It is sent into the kernel as source text (after wire.py) once the notebook has run, and `serve`
+then answers the grader's requests over a socket of the kernel's own, one at a time, without
+going through Jupyter's messaging. Requests have the form
 
     {"op": "call",    "target": "dropout_forward", "args": [...], "kwargs": {...}, "keep": [1]}
     {"op": "method",  "handle": "h1", "name": "step", "args": [...], "kwargs": {...}, "keep": []}
@@ -27,9 +28,6 @@ import inspect
 import traceback
 
 import numpy as np
-
-RESULT_MIME = "application/vnd.course.result+json"
-
 
 class Agent:
     def __init__(self, namespace):
@@ -200,8 +198,35 @@ def _describe(exc):
             "traceback": "".join(traceback.format_list(frames))[-4000:]}
 
 
-def serve(agent, request_text):
-    """Answer one request as a display message, the only channel the grader reads."""
-    from IPython.display import publish_display_data
+def serve(agent, fd):
+    """Answer the grader's requests on the socket `fd` (a socketpair end the kernel inherited)
+    until the grader closes it. A frame is its length and its call number (8 bytes each,
+    big-endian) then UTF-8 text; a reply carries its request's call number."""
+    import socket
 
-    publish_display_data({RESULT_MIME: agent.handle(request_text)})
+    with socket.socket(fileno=fd) as channel:
+        while True:
+            header = _read_exactly(channel, 16)
+            if header is None:
+                return
+            size, number = int.from_bytes(header[:8], "big"), header[8:]
+            request = _read_exactly(channel, size)
+            if request is None:
+                return
+            try:
+                reply = agent.handle(request.decode("utf-8"))
+            except BaseException as exc:  # SystemExit from a student function: still an answer
+                reply = dumps({"error": _describe(exc)}, _refuse)  # noqa: F821
+            data = reply.encode("utf-8")
+            channel.sendall(len(data).to_bytes(8, "big") + number + data)
+
+
+def _read_exactly(channel, size):
+    chunks, left = [], size
+    while left:
+        chunk = channel.recv(min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)

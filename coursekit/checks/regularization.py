@@ -158,6 +158,15 @@ def check_dropout_forward(dropout_forward):
                        f"x = {show(small)}, p = 0.5, train=False",
                        hint="At test time dropout does nothing: out = x (no mask, no scaling).")
 
+        # x may have any shape, e.g. (N, T, D): out has the shape of x, entry by entry 0 or x / (1 - p).
+        x3 = _dropout_x(40, 30).reshape(40, 6, 5)
+        given = f"x of shape {x3.shape} (entries 1 to 7, no zeros), p = {p}, train=True"
+        out3, _ = c.expect_tuple(c.call(dropout_forward, x3, p, np.random.default_rng(4), train=True),
+                                 2, "the result of dropout_forward")
+        out3 = c.expect_array(out3, "out", shape=x3.shape, given=given)
+        kept = out3 != 0
+        c.expect_close(out3[kept], x3[kept] / (1 - p), "out (its kept, nonzero entries)", given)
+
 
 def check_dropout_backward(dropout_backward):
     """Check dropout_backward(dout, cache) -> dx, with caches written by hand."""
@@ -322,6 +331,14 @@ def check_max_norm(max_norm):
         W_new = c.call(max_norm, W, 10.0)
         c.expect_close(W_new, W, "W_new", "W = [[3, 0.1, 0], [4, 0.2, 0]] and c = 10 (all columns "
                        "are shorter than c)", hint="Columns with norm <= c must be left unchanged.")
+        # A column whose norm is exactly c is within the limit: column 0 of [[0.5, 3], [0, 4]] has
+        # norm 0.5 = c and stays as it is; column 1 (norm 5) is scaled by 0.5 / (5 + 1e-7).
+        W = np.array([[0.5, 3.0], [0.0, 4.0]])
+        s = 0.5 / (5.0 + 1e-7)
+        c.expect_close(c.call(max_norm, W, 0.5), [[0.5, 3.0 * s], [0.0, 4.0 * s]], "W_new",
+                       "W = [[0.5, 3], [0, 4]] and c = 0.5 (column 0 has norm exactly c)",
+                       hint="Only columns whose norm EXCEEDS c are scaled: a column of norm exactly c "
+                            "is left unchanged.")
 
 
 def check_clip_grad_value(clip_grad_value):
@@ -372,6 +389,13 @@ def check_clip_grad_norm(clip_grad_norm):
                        hint="The scale is min(max_norm / (total_norm + 1e-6), 1): it never exceeds 1.")
         c.expect_close(clipped[1], g2, "the second clipped gradient", given)
         c.expect_close(total, 5.0, "total_norm", given)
+
+        # A total norm exactly max_norm is still scaled, by 5 / (5 + 1e-6), just under 1.
+        given = "the same grads (total norm 5) and max_norm = 5"
+        clipped, _ = c.call(clip_grad_norm, [g1, g2], 5.0)
+        hint = ("With total_norm equal to max_norm the scale min(max_norm / (total_norm + 1e-6), 1) "
+                "is just under 1, and it is applied: do not skip the scaling when the norms are equal.")
+        c.expect_close(clipped[0], g1 * 5.0 / (5.0 + 1e-6), "the first clipped gradient", given, hint=hint)
 
 
 def check_EarlyStopping(EarlyStopping):

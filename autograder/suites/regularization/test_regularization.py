@@ -6,7 +6,11 @@ Deterministic functions are compared with the reference on fixed inputs. Random 
 by properties and statistics; each such check states its false-failure probability (the chance
 that a correct answer, drawing its random numbers in any order, fails it). Together the random
 checks of this file fail a correct answer with probability below 1.1e-6 (1e-6 for MC dropout,
-7e-8 for dropout_forward: 1e-8 for each of its seven checks).
+9e-8 for dropout_forward: 1e-8 for each of its nine checks).
+
+Documented edge cases have inputs of their own: exact zeros for sign(0), a column whose norm is
+exactly c (left unchanged by max_norm), gradients whose total norm is exactly max_norm (still
+scaled by max_norm / (max_norm + 1e-6)), and dropout on a 3-D and a 1-D x (any shape).
 """
 import functools
 from statistics import NormalDist
@@ -14,7 +18,8 @@ from statistics import NormalDist
 import numpy as np
 
 from autograder.diagnosis import MISTAKES
-from autograder.grading import (GradingFailure, Handle, Seed, StudentError, binomial_bounds,
+from autograder.grading import (ContractError, GradingFailure, Handle, Seed, StudentError,
+                                binomial_bounds,
                                 diagnose, dispersion_bounds, expect_close, expect_reference, fail,
                                 graded, mismatch)
 from autograder.suites.regularization.variants import V
@@ -113,13 +118,16 @@ def _forward(student, x, p, seed, train=True, keep_cache=False):
     result = student.call("dropout_forward", x, p, Seed(seed), keep=[1] if keep_cache else [],
                           **kwargs)
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        fail(f"dropout_forward should return a tuple (out, cache), but returned "
-             f"{type(result).__name__ if not isinstance(result, Handle) else result.type_name}.")
+        mode = "training" if train else "evaluation"
+        fail(f"dropout_forward should return a tuple (out, cache), but in {mode} mode returned "
+             f"{type(result).__name__ if not isinstance(result, Handle) else result.type_name}.",
+             V.hint("dropout_eval_no_cache") if isinstance(result, np.ndarray) and not train else None)
     out = result[0]
     if not isinstance(out, np.ndarray) or out.shape != x.shape:
         fail(f"out, the first item returned by dropout_forward(x of shape {x.shape}, p={p}), "
              f"should be an array of shape {x.shape}, but is "
-             f"{f'of shape {out.shape}' if isinstance(out, np.ndarray) else type(out).__name__}.")
+             f"{f'of shape {out.shape}' if isinstance(out, np.ndarray) else type(out).__name__}.",
+             V.hint("dropout_flattens") if isinstance(out, np.ndarray) and out.size == x.size else None)
     if not np.all(np.isfinite(out)):
         fail(f"out from dropout_forward(x of shape {x.shape}, p={p}) contains NaN or inf.")
     return out, result[1]
@@ -139,7 +147,8 @@ def test_dropout_forward_training(student):
         if why:
             ratio = out[kept] / x[kept]
             hint = (V.hint("dropout_no_rescale") if np.allclose(ratio, 1.0) else
-                    V.hint("dropout_p_is_keep") if np.allclose(ratio, 1 / p) else None)
+                    V.hint("dropout_p_is_keep") if np.allclose(ratio, 1 / p) else
+                    V.hint("dropout_gaussian") if kept.all() else None)
             expect_close(out, np.where(kept, x / (1 - p), 0.0),
                          f"{setting}, each entry of out should be 0 (dropped) or x / (1 - p) = "
                          f"{1 / (1 - p):.4g} * x (kept); out", hint=hint)
@@ -154,11 +163,14 @@ def test_dropout_forward_training(student):
         n, count = x.size, int(kept.sum())
         lo, hi = binomial_bounds(n, 1 - p, FALSE_FAILURE)
         if not lo <= count <= hi:
+            # which wrong keep probability the count fits: p itself, or P(Z >= p) for normal draws
             lo_p, hi_p = binomial_bounds(n, p, FALSE_FAILURE)
+            lo_z, hi_z = binomial_bounds(n, 1 - NormalDist().cdf(p), FALSE_FAILURE)
             fail(f"{setting}, {count} of {n} entries were kept (a fraction {count / n:.3f}); each "
                  f"unit should be kept with probability 1 - p = {1 - p:.2f}. A correct answer is "
                  f"this far off with probability below {FALSE_FAILURE:g}.",
-                 V.hint("dropout_p_is_keep") if lo_p <= count <= hi_p else None)
+                 V.hint("dropout_p_is_keep") if lo_p <= count <= hi_p else
+                 V.hint("dropout_normal_draws") if lo_z <= count <= hi_z else None)
 
         # 4. independence: the kept counts of the rows are independent Binomial(cols, 1 - p)
         # draws, and so are those of the columns; an exact number kept in every row (or column)
@@ -212,6 +224,32 @@ def test_dropout_forward_eval_is_identity(student):
             hint = (V.hint("dropout_eval_scaled") if _close(out, x * (1 - p)) else
                     V.hint("dropout_in_eval") if (out == 0).any() else None)
             expect_close(out, x, f"With train=False (evaluation mode) and p={p}, out", hint=hint)
+
+
+@graded("dropout_forward")
+def test_dropout_forward_any_shape(student):
+    # the docstring promises an x of any shape: a 3-D batch (N, T, D), and a single 1-D vector
+    p = 0.3
+    for k, shape in enumerate([(40, 6, 5), (300,)]):
+        x = _nonzero(_inputs(14 + k), shape)
+        try:
+            out, _ = _forward(student, x, p, SEED_OFFSET + 70 + k)
+        except ContractError:
+            raise
+        except StudentError as exc:
+            written = "not written yet" not in exc.message
+            fail(f"dropout_forward(x of shape {shape}, p={p}) failed: {exc.message}",
+                 V.hint("dropout_unpacks_2d") if written else None)
+        kept = out != 0
+        expect_close(out, np.where(kept, x / (1 - p), 0.0),
+                     f"With x of shape {shape} and p={p} in training mode, each entry of out should "
+                     f"be 0 (dropped) or x / (1 - p) (kept); out")
+        lo, hi = binomial_bounds(x.size, 1 - p, FALSE_FAILURE)
+        if not lo <= kept.sum() <= hi:
+            fail(f"With x of shape {shape} and p={p} in training mode, {int(kept.sum())} of {x.size} "
+                 f"entries were kept; each should be kept with probability {1 - p:.2f}, whatever "
+                 f"the shape of x. A correct answer is this far off with probability below "
+                 f"{FALSE_FAILURE:g}.")
 
 
 @graded("dropout_forward")
@@ -418,24 +456,40 @@ def test_mc_dropout_statistics(student):
 
 # ------------------------------------------------------------------------------ max-norm
 
-def _max_norm_case(seed, shape, c):
-    """W whose columns have norms on both sides of c, one column exactly 0."""
+def _max_norm_case(seed, shape, c, at_c=()):
+    """W whose columns have norms on both sides of c, one column exactly 0, and the columns `at_c`
+    of norm exactly c (entries +-c/2 in 4 rows, or c in one row: their squares add up exactly)."""
     g = _inputs(seed)
     W = g.normal(size=shape)
     W /= np.linalg.norm(W, axis=0)
     W *= c * g.choice([0.3, 0.9, 1.5, 4.0], size=shape[1])
     W[:, shape[1] // 2] = 0.0
+    for k, j in enumerate(at_c):
+        W[:, j] = 0.0
+        if k % 2:
+            W[1, j] = -c
+        else:
+            W[:4, j] = c / 2 * g.choice([-1.0, 1.0], size=4)
     return W
+
+
+# (seed, shape, c, columns of norm exactly c); with c = 0.5 a scale of c / (c + 1e-7) on a column
+# of norm c is off by 2e-7, which the general diagnosis (tolerance 1e-7) can still see
+MAX_NORM_CASES = [(40, (5, 4), 1.0, ()), (41, (3, 7), 0.5, ()), (42, (8, 2), 3.0, ()),
+                  (43, (4, 4), 2.0, ()), (44, (6, 5), 0.5, (0, 3))]
 
 
 @graded("max_norm")
 def test_max_norm(student):
-    for seed, shape, c in [(40, (5, 4), 1.0), (41, (3, 7), 0.5), (42, (8, 2), 3.0),
-                           (43, (4, 4), 2.0)]:
-        W = _max_norm_case(seed, shape, c)
+    for seed, shape, c, at_c in MAX_NORM_CASES:
+        W = _max_norm_case(seed, shape, c, at_c)
+        norms = np.sqrt(np.sum(W * W, axis=0))
         expect_reference(student, "max_norm", ref.max_norm, W, c, mutants=V.mutants_of("max_norm"),
+                         special={"in the columns whose norm is exactly c":
+                                  np.broadcast_to(norms == c, W.shape)},
                          what=f"max_norm(W of shape {shape}, c={c}) (column norms "
-                              f"{np.round(np.linalg.norm(W, axis=0), 3).tolist()})")
+                              f"{np.round(norms, 3).tolist()}"
+                              + (f"; columns {list(at_c)} of norm exactly c" if at_c else "") + ")")
 
 
 # ------------------------------------------------------------------------------ gradient clipping
@@ -480,6 +534,14 @@ def test_clip_grad_norm_small_gradients(student):
     # total norm below max_norm (nothing to clip), and all-zero gradients (total norm 0)
     _expect_clip_norm(student, _grads(63, [(4, 3), (3,)], 0.1), 5.0)
     _expect_clip_norm(student, [np.zeros((3, 2)), np.zeros(2)], 1.0)
+
+
+@graded("clip_grad_norm")
+def test_clip_grad_norm_at_max_norm(student):
+    # total norm exactly max_norm: sqrt(3^2 + 4^2 + 12^2) = 13 with no rounding. The documented scale
+    # min(max_norm / (total_norm + 1e-6), 1) is then just under 1, and is applied (as PyTorch does).
+    # One array, so that clipping each array by its own norm is right here and tells nothing.
+    _expect_clip_norm(student, [np.array([[3.0, 0.0], [-4.0, 12.0]])], 13.0)
 
 
 # ------------------------------------------------------------------------------ early stopping
