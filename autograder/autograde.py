@@ -1,7 +1,8 @@
 """Grade every collected submission of an assignment: parallel workers, one coordinator.
 
-Workers (forked processes; `course` pins one BLAS thread before numpy loads) grade submissions; only this coordinator writes
-result files, autograded notebooks and the gradebook. A submission already graded from the same
+Workers (forked processes; `course` pins one BLAS thread before numpy loads), or the workers of a
+Dask cluster (autograder/cluster.py), grade submissions; only this coordinator writes result
+files, autograded notebooks and the gradebook. A submission already graded from the same
 bytes by the same suite version is not graded again, so a re-run is idempotent and a run killed
 mid-batch resumes where it stopped (result files are written atomically, last). A submission the
 grader failed on (status "error") is graded again.
@@ -18,6 +19,10 @@ from autograder import gradebook, hidden_data, isolation, leaderboard
 from autograder.course import REPO, CourseError
 from autograder.pipeline import grade_submission, suite_version
 from autograder.suite import suite_path
+
+INTERNAL_ERROR = "internal grader error ({}); the instructor has the details"
+STALE_WORKER = ("it was graded with another version of the grader than this course uses; "
+                "the instructor has been told and it will be graded again")
 
 
 def submission_digest(folder):
@@ -43,6 +48,12 @@ def _notebook_in(folder, assignment):
     return expected, None
 
 
+def error_result(assignment, student, reason, details):
+    """The result of a submission the grader failed on: nothing is recorded, a re-run grades it."""
+    return {"assignment": assignment, "student": student, "status": "error", "reason": reason,
+            "grader_traceback": details, "items": {}, "score": 0.0, "max_score": 0.0, "notes": [], "cells": []}
+
+
 def _grade_job(job):
     """Runs in a worker. Never raises: an internal error becomes that submission's result."""
     assignment, student, folder, release_nb, policy, hidden = job
@@ -50,19 +61,31 @@ def _grade_job(job):
     try:
         result, restored = grade_submission(assignment, student, path, release_nb, policy, hidden)
     except Exception as exc:
-        result = {"assignment": assignment, "student": student, "status": "error",
-                  "reason": f"internal grader error ({type(exc).__name__}); the instructor has the details",
-                  "grader_traceback": traceback.format_exc(), "items": {}, "score": 0.0,
-                  "max_score": 0.0, "notes": [], "cells": []}
+        result = error_result(assignment, student, INTERNAL_ERROR.format(type(exc).__name__),
+                              traceback.format_exc())
         restored = None
     if note:
         result["notes"].insert(0, note)
     return student, path.name, result, nbformat.writes(restored) if restored is not None else None
 
 
+def local_workers(workers, jobs):
+    """How many worker processes to start on this machine: `workers`, else one per core."""
+    return max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+
+
+def _in_pool(jobs, workers):
+    """Each job's outcome, from forked worker processes on this machine."""
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap_unordered(_grade_job, jobs)
+
+
 def autograde(course, assignment, students=None, workers=None, policy=None, force=False, progress=True,
-              announce=None):
-    """Grade the collected submissions; returns {student: result} for every submission."""
+              announce=None, dask=None):
+    """Grade the collected submissions; returns {student: result} for every submission.
+
+    `dask`: a Dask scheduler's address, or "local" for a local cluster of `workers` processes;
+    None grades in forked processes on this machine."""
     suite_path(assignment)                       # refuse early if there is no hidden suite
     releases = course.release_notebooks(assignment)
     if f"{assignment}.ipynb" not in releases:
@@ -74,6 +97,8 @@ def autograde(course, assignment, students=None, workers=None, policy=None, forc
         if unknown:
             raise CourseError(f"no collected submission of '{assignment}' for: {', '.join(unknown)}")
         found = {s: found[s] for s in students}
+    if dask not in (None, "local") and workers:
+        raise CourseError(f"--workers sizes a local cluster; the Dask cluster at {dask} has its own workers")
     if announce:
         announce()
     isolation.sweep_stale()                      # sandboxes left by a batch that was killed
@@ -93,12 +118,18 @@ def autograde(course, assignment, students=None, workers=None, policy=None, forc
             results[student] = old
         else:
             jobs.append((assignment, student, folder, release_nb, policy, hidden))
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    if dask:
+        from autograder import cluster
+        outcomes = cluster.grade(jobs, dask, workers)
+    else:
+        outcomes = _in_pool(jobs, local_workers(workers, jobs))
     bar = _progress(len(jobs), progress)
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers) as pool:
-        for student, nb_name, result, restored in pool.imap_unordered(_grade_job, jobs):
+    if jobs:
+        for student, nb_name, result, restored in outcomes:
             folder = found[student]
+            if result.get("suite_version", version) != version:   # a worker on another checkout
+                result, restored = error_result(
+                    assignment, student, STALE_WORKER, f"suite version {result['suite_version']}, not {version}"), None
             result["submission_sha256"] = digests[student]
             result["timestamp"] = timestamp_of(folder)
             if restored is not None:

@@ -4,6 +4,8 @@
     course release A                   generate the student version, check it leaks nothing, release
     course collect A [--zip FILE]      collect from the nbgrader exchange, or from an LMS zip
     course autograde A [--student S]   grade in the sandbox, write results and the gradebook
+                       [--dask ADDRESS]  ... on a Dask cluster ("local": --workers processes here)
+                       [--watch]         ... and keep grading new submissions, releasing feedback
     course feedback A                  write feedback (with the formgrader's hand grades) and release it
     course export [A ...] [--to FILE]  every assignment (or those named) in nbgrader's grades.csv,
                   [--format canvas]    or in Canvas's gradebook import CSV (canvas.csv)
@@ -51,6 +53,11 @@ def _parser():
     sp.add_argument("--student", action="append", help="only this student (repeatable)")
     sp.add_argument("--workers", type=int, help="parallel workers (default: one per core)")
     sp.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
+    sp.add_argument("--dask", metavar="ADDRESS", help="grade on the Dask cluster of this scheduler "
+                                                      "(tcp://host:8786), or 'local' for a local one")
+    sp.add_argument("--watch", action="store_true", help="collect and grade submissions as they arrive "
+                                                         "and release their feedback, until Ctrl-C")
+    sp.add_argument("--interval", type=float, default=5.0, help="with --watch: seconds between looks (default 5)")
     sp = with_course(sub.add_parser("export"))
     sp.add_argument("assignment", nargs="*", help="assignments to export (default: all)")
     sp.add_argument("--to", type=Path, help="CSV file (default: grades.csv, or canvas.csv, in the course)")
@@ -122,8 +129,10 @@ def main(argv=None):
 
 def _autograde(commands, course, args):
     from autograder import gradebook
+    from autograder.course import CourseError
     from autograder.feedback import score_line
     from autograder.sandbox import Policy, describe, protections
+    from autograder.watch import watch
 
     def announce():
         summary, warnings = describe(protections(Policy()))
@@ -131,8 +140,13 @@ def _autograde(commands, course, args):
         for w in warnings:
             print(f"warning: {w}", file=sys.stderr)
 
+    if args.watch:
+        if args.student or args.force:
+            raise CourseError("--watch grades every new submission: it takes no --student or --force")
+        watch(course, args.assignment, args.interval, args.workers, args.dask, announce)
+        return True
     results = commands.autograde(course, args.assignment, args.student, args.workers, args.force,
-                                 announce=announce)
+                                 announce=announce, dask=args.dask)
     hand = gradebook.hand_grades(course, args.assignment, results)
     for student, r in sorted(results.items()):
         status = "" if r["status"] == "graded" else f"  ({r['status']}: {r['reason']})"

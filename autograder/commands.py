@@ -110,24 +110,27 @@ def _parse(text):
 
 
 def autograde(course, assignment, students=None, workers=None, force=False, progress=True, policy=None,
-              announce=None):
-    """Grade collected submissions; `announce()` runs once the input is known good, before grading."""
+              announce=None, dask=None):
+    """Grade collected submissions; `announce()` runs once the input is known good, before grading.
+    `dask`: grade on a Dask cluster (a scheduler's address, or "local")."""
     course.require()
     try:
-        return autograde_batch(course, assignment, students, workers, policy, force, progress, announce)
+        return autograde_batch(course, assignment, students, workers, policy, force, progress, announce, dask)
     except SuiteError as exc:
         raise CourseError(str(exc)) from None
 
 
-def feedback(course, assignment):
-    """feedback/<student>/<A>/<A>.html (and .txt) from each result and the formgrader's hand grades,
-    released through the exchange to the students who submitted through it; the others' (from an
-    LMS zip, with no exchange secret) also go to lms-feedback/<A>/<student>.html, for upload.
+def feedback(course, assignment, students=None):
+    """feedback/<student>/<A>/<A>.html (and .txt) from each result (of `students`, default all) and
+    the formgrader's hand grades, released through the exchange to the students who submitted
+    through it; the others' (from an LMS zip, with no exchange secret) also go to
+    lms-feedback/<A>/<student>.html, for upload.
 
     Returns (feedback folders, [students it was released to through the exchange], the upload
     folder or None)."""
     course.require()
-    results = sorted(course.path("results", assignment).glob("*.json"))
+    results = sorted(p for p in course.path("results", assignment).glob("*.json")
+                     if students is None or p.stem in students)
     if not results:
         raise CourseError(f"no graded submissions of '{assignment}' (run `course autograde {assignment}`)")
     hand = gradebook.hand_grades(course, assignment, [p.stem for p in results])
@@ -145,9 +148,11 @@ def feedback(course, assignment):
                 shutil.copy(course.path("submitted", student, assignment, name), out / name)
         (exchange if (out / "submission_secret.txt").is_file() else lms).append(student)
         written[student] = out
-    if exchange:
+    if exchange:   # release_feedback takes every feedback folder of the assignment: none without a secret
+        unsent = sorted(out.parent.name for out in course.path("feedback").glob(f"*/{assignment}")
+                        if not (out / "submission_secret.txt").is_file())
         course.nbgrader("release_feedback", assignment,
-                        *([f"--CourseDirectory.student_id_exclude={','.join(lms)}"] if lms else []))
+                        *([f"--CourseDirectory.student_id_exclude={','.join(unsent)}"] if unsent else []))
     upload = course.path("lms-feedback", assignment) if lms else None
     for student in lms:
         upload.mkdir(parents=True, exist_ok=True)

@@ -32,8 +32,8 @@ SPLIT = ("test_lifecycle", "test_variants_sandboxed", "test_adversarial", "test_
 # Started first, so that no worker is left alone with a long unit at the end.
 SLOWEST_FIRST = ("test_adversarial", "test_lifecycle", "test_capstone_sandboxed", "test_variants_sandboxed", "test_hidden_suites",
                  "test_contracts",
-                 "test_nothing_lost", "test_robustness", "test_browser", "test_sandbox", "test_check",
-                 "test_notebooks",
+                 "test_nothing_lost", "test_cluster", "test_watch", "test_robustness", "test_browser", "test_sandbox",
+                 "test_check", "test_notebooks",
                  "test_cli_errors")
 
 
@@ -87,6 +87,19 @@ def released(tmp_path_factory):
     return course, _Releases(course)
 
 
+@pytest.fixture(scope="session")
+def notebooks(released):
+    """Filled notebooks of regularization, released in the shared course: the reference ("right")
+    and a common mistake ("wrong", dropout's kept units not rescaled)."""
+    from autograder.simulate import fill, reference_sources, student_sources
+
+    course, releases = released
+    releases["regularization"]
+    release_nb = course.release_notebooks("regularization")["regularization.ipynb"]
+    return {"right": fill(release_nb, reference_sources("regularization"), answer="My answer."),
+            "wrong": fill(release_nb, student_sources("regularization", ["dropout_no_rescale"]))}
+
+
 def submit_directly(course, assignment, student, notebook_or_bytes, stamp="2026-01-01 00:00:00.000000 UTC",
                     files=()):
     """Put a submission where `collect` would (submitted/<student>/<assignment>/), with `files`
@@ -103,6 +116,16 @@ def submit_directly(course, assignment, student, notebook_or_bytes, stamp="2026-
     (folder / "timestamp.txt").write_text(stamp)
     for name, data in dict(files).items():
         (folder / name).write_bytes(data)
+
+
+def results_without_timings(course, assignment, students):
+    """{student: result file} without what legitimately differs between runs (timings)."""
+    out = {}
+    for s in students:
+        r = json.loads(course.result_path(assignment, s).read_text())
+        r.pop("timings")
+        out[s] = r
+    return out
 
 
 @pytest.fixture(scope="session")

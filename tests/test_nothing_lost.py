@@ -17,19 +17,9 @@ from nbgrader.api import Gradebook
 
 from autograder import commands, isolation
 from autograder.autograde import submission_digest
-from autograder.simulate import fill, reference_sources, student_sources
-from conftest import REPO, submit_directly
+from conftest import REPO, results_without_timings, submit_directly
 
 A = "regularization"
-
-
-@pytest.fixture(scope="module")
-def notebooks(released):
-    course, releases = released
-    releases[A]
-    release_nb = course.release_notebooks(A)[f"{A}.ipynb"]
-    return {"right": fill(release_nb, reference_sources(A), answer="My answer."),
-            "wrong": fill(release_nb, student_sources(A, ["dropout_no_rescale"]))}
 
 
 def _zip(path, entries):
@@ -94,16 +84,6 @@ def test_late_submissions_are_marked_late(released, notebooks):
         assert gb.find_submission(A, "handgraded").total_seconds_late == 0
 
 
-def _results(course, students):
-    """Result files without what legitimately differs between runs (timings)."""
-    out = {}
-    for s in students:
-        r = json.loads(course.result_path(A, s).read_text())
-        r.pop("timings")
-        out[s] = r
-    return out
-
-
 def test_a_batch_killed_mid_way_resumes_without_redoing_work(released, notebooks, tmp_path):
     course, _ = released
     students = [f"resume-{i}" for i in range(6)]
@@ -140,7 +120,7 @@ def test_a_batch_killed_mid_way_resumes_without_redoing_work(released, notebooks
         for f in folder.iterdir():
             (dest / f.name).write_bytes(f.read_bytes())
     commands.autograde(other, A, students, workers=2, progress=False)
-    assert _results(course, students) == _results(other, students)
+    assert results_without_timings(course, A, students) == results_without_timings(other, A, students)
     with Gradebook(course.gradebook_url) as gb:
         assert sorted(s.student_id for s in gb.find_assignment(A).submissions if s.student_id in students) == students
 
