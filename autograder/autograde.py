@@ -17,7 +17,7 @@ import nbformat
 
 from autograder import gradebook, hidden_data, isolation, leaderboard
 from autograder.course import REPO, CourseError
-from autograder.pipeline import grade_submission, suite_version
+from autograder.pipeline import grade_submission, prepare, suite_version
 from autograder.suite import suite_path
 
 INTERNAL_ERROR = "internal grader error ({}); the instructor has the details"
@@ -76,6 +76,7 @@ def local_workers(workers, jobs):
 
 def _in_pool(jobs, workers):
     """Each job's outcome, from forked worker processes on this machine."""
+    prepare(jobs[0][0])
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         yield from pool.imap_unordered(_grade_job, jobs)
 

@@ -14,8 +14,9 @@ import hashlib
 import time
 from pathlib import Path
 
-from autograder import suite
+from autograder import isolation, suite
 from autograder.notebook import NotebookRejected, read_untrusted, restore
+from autograder.sandbox import font_cache, sandbox_python
 from autograder.session import SandboxUnavailable, Session
 
 ENGINE_FILES = ("boundary.py", "grading.py", "diagnosis.py", "suite.py", "agent/wire.py", "agent/agent.py")
@@ -38,6 +39,16 @@ def suite_version(assignment, hidden_data=None):
         if path.is_file():
             h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:16]
+
+
+def prepare(assignment):
+    """What every submission of `assignment` needs and no submission changes, computed once: a
+    batch calls this before its workers fork, so that they inherit it instead of each making it."""
+    suite.suite_items(assignment)
+    python = sandbox_python()
+    font_cache(python)
+    if isolation.allowlist_available():
+        isolation.runtime(python)
 
 
 def item_cell(item):
