@@ -43,12 +43,16 @@ def suite_version(assignment, hidden_data=None):
 
 def prepare(assignment):
     """What every submission of `assignment` needs and no submission changes, computed once: a
-    batch calls this before its workers fork, so that they inherit it instead of each making it."""
-    suite.suite_items(assignment)
-    python = sandbox_python()
-    font_cache(python)
-    if isolation.allowlist_available():
-        isolation.runtime(python)
+    batch calls this before its workers fork, so that they inherit it instead of each making it.
+    Whatever fails here fails again in each submission, which reports it as its own result."""
+    try:
+        suite.suite_items(assignment)
+        python = sandbox_python()
+        font_cache(python)
+        if isolation.allowlist_available():
+            isolation.runtime(python)
+    except Exception:   # reported by each submission, as without this step
+        pass
 
 
 def item_cell(item):

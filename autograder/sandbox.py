@@ -95,8 +95,11 @@ def font_cache(python):
     grader process, with no student code, and copied into every kernel's new MPLCONFIGDIR: else
     each kernel spends a fifth of a CPU second building its own when the notebook imports pyplot."""
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run([python, "-I", "-c", "import matplotlib.font_manager"], capture_output=True,
-                              env={"PATH": "/usr/bin:/bin", "HOME": tmp, "MPLCONFIGDIR": tmp, "MPLBACKEND": "Agg"})
+        try:
+            proc = subprocess.run([python, "-I", "-c", "import matplotlib.font_manager"], capture_output=True,
+                                  env={"PATH": "/usr/bin:/bin", "HOME": tmp, "MPLCONFIGDIR": tmp, "MPLBACKEND": "Agg"})
+        except OSError:   # no such interpreter: the kernel's own start says so
+            return None
         found = sorted(Path(tmp).glob("fontlist-*.json"))
         return (found[0].name, found[0].read_bytes()) if proc.returncode == 0 and found else None
 
