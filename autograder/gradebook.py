@@ -12,6 +12,8 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
+from autograder import notebook
+
 
 def record(course, result, timestamp=None):
     scores = {entry["cell"]: entry["score"] for entry in result["items"].values()}
@@ -25,8 +27,8 @@ def record(course, result, timestamp=None):
             submission = gb.add_submission(result["assignment"], result["student"])
         if timestamp:
             submission.timestamp = parse_utc(timestamp)
-        for notebook in submission.notebooks:
-            for grade in notebook.grades:
+        for submitted in submission.notebooks:
+            for grade in submitted.grades:
                 if grade.cell.name in scores:
                     grade.auto_score = scores[grade.cell.name]
                     grade.needs_manual_grade = False
@@ -59,10 +61,7 @@ def hand_graded_cells(course, assignment):
     """{cell name: points} of the assignment's hand-graded answers, in notebook order."""
     cells = {}
     for nb in course.release_notebooks(assignment).values():
-        for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("grade") and meta.get("solution"):
-                cells[meta["grade_id"]] = float(meta.get("points", 0))
+        cells.update(notebook.hand_graded_cells(nb))
     return cells
 
 

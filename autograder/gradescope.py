@@ -38,6 +38,7 @@ import nbformat
 from autograder import hidden_data, isolation, leaderboard
 from autograder.course import REPO, STUDENT_LIBRARY, CourseError, assignment_source
 from autograder.feedback import _content
+from autograder.notebook import hand_graded_cells
 from autograder.pipeline import grade_submission, suite_version
 from autograder.sandbox import describe
 from autograder.suite import SUITES, SuiteError, suite_module, suite_items, suite_path
@@ -222,7 +223,7 @@ def find_notebook(folder, assignment):
 def results_json(result, release_nb):
     """Gradescope's results.json (as a dict) for one of pipeline.grade_submission's results."""
     score_line, notes, items = _content(result)
-    manual = _hand_graded_points(release_nb)
+    manual = sum(hand_graded_cells(release_nb).values())
     lines = [score_line + " (autograded part)", *notes]
     if manual:
         lines.append(f"Your written answers ({manual:g} points) are graded by hand, separately.")
@@ -242,12 +243,6 @@ def results_json(result, release_nb):
     if value is not None:
         out["leaderboard"] = [{"name": LEADERBOARD, "value": round(value, 4), "order": "desc"}]
     return out
-
-
-def _hand_graded_points(nb):
-    """Points of the cells graded by hand (free-response answers): solution and grade cells."""
-    return sum(float(m.get("points", 0)) for c in nb.cells
-               if (m := c.metadata.get("nbgrader", {})).get("grade") and m.get("solution"))
 
 
 def run(root):

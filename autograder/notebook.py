@@ -119,6 +119,13 @@ def graded_code_cells(nb):
         yield i, cell
 
 
+def hand_graded_cells(nb):
+    """{grade id: points} of the cells graded by hand (free-response answers: solution and grade
+    cells), in notebook order."""
+    return {m["grade_id"]: float(m.get("points", 0)) for c in nb.cells
+            if (m := c.metadata.get("nbgrader", {})).get("grade") and m.get("solution")}
+
+
 def locked_code_cells(nb):
     """The locked code cells the grader runs again after the notebook (provided helpers).
 
