@@ -52,8 +52,13 @@ $(STAMP): pyproject.toml student/pyproject.toml $(SANDBOX_REQS)
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	# CPU torch, used only by the project's own tests to cross-check the references.
 	$(BIN)/python -m pip install -q torch==2.13.0
+	# jsonschema's optional IRI checker (pulled in by jupyter-events) compiles a grammar when
+	# jsonschema loads: 2 s of CPU in every process that imports nbformat, so in every nbgrader
+	# and course command. No schema here has an IRI field; jsonschema skips the check without it.
+	$(BIN)/python -m pip uninstall -y -q rfc3987-syntax
 	test -f $(SANDBOX_ENV)/.ready || ( $(SANDBOX_BASE) -m venv $(SANDBOX_ENV) \
-	  && $(SANDBOX_ENV)/bin/python -m pip install -q -r $(SANDBOX_REQS) && touch $(SANDBOX_ENV)/.ready )
+	  && $(SANDBOX_ENV)/bin/python -m pip install -q -r $(SANDBOX_REQS) \
+	  && $(SANDBOX_ENV)/bin/python -m pip uninstall -y -q debugpy && touch $(SANDBOX_ENV)/.ready )
 	echo $(SANDBOX_ENV)/bin/python > $(VENV)/sandbox-python
 	# Wheels of the student library's dependencies: a test installs the library into a fresh
 	# environment from them, without the network.

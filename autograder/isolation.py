@@ -35,7 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import cgroup
+from autograder import cgroup, machine_cache
 
 CLONE_NEWNS, CLONE_NEWNET = 0x00020000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 0x4000, 0x40000
@@ -203,7 +203,8 @@ def _chain(path, inside=()):
 @functools.lru_cache(maxsize=4)
 def runtime(python):
     """bwrap arguments for everything `python` needs to run: its environment's prefix, the base
-    interpreter's standard library, and the exact shared libraries they all load (from ldd)."""
+    interpreter's standard library, and the exact shared libraries they all load (from ldd, kept
+    in the machine cache until a binary or the system's library index changes)."""
     probe = subprocess.run([python, "-I", "-c", "import sys, sysconfig; print(sys.prefix); "
                             "print(sysconfig.get_paths()['stdlib']); print(sys.executable)"],
                            capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
@@ -213,17 +214,24 @@ def runtime(python):
     trees = [os.path.realpath(prefix), os.path.realpath(stdlib)]
     binaries = [os.path.realpath(executable)] + [
         os.path.join(d, f) for tree in trees for d, _, files in os.walk(tree) for f in files if ".so" in f]
+    key = machine_cache.stamp(["/etc/ld.so.cache", *binaries])
+    libraries = machine_cache.cached("runtime", key, lambda: _shared_libraries(binaries))
+    args = []
+    for tree in trees:
+        args += ["--ro-bind", tree, tree]
+    for path in [executable, *libraries]:
+        args += _chain(path, trees)
+    return tuple(args)
+
+
+def _shared_libraries(binaries):
+    """Every shared library the dynamic linker loads for `binaries`, sorted."""
     libraries = set()
     for i in range(0, len(binaries), 200):
         out = subprocess.run(["ldd", *binaries[i:i + 200]], capture_output=True, text=True,
                              env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"}).stdout
         libraries.update(re.findall(r"(?:=> |^\s+)(/\S+) \(0x", out, re.M))
-    args = []
-    for tree in trees:
-        args += ["--ro-bind", tree, tree]
-    for path in [executable, *sorted(libraries)]:
-        args += _chain(path, trees)
-    return tuple(args)
+    return sorted(libraries)
 
 
 def view(python, workdir):

@@ -20,6 +20,7 @@ Everything the kernel sends is untrusted: a frame that is not a well-formed Jupy
 a reply to another call) is dropped and counted. `Sandbox.protections` records what was in force.
 """
 import functools
+import glob
 import json
 import os
 import queue
@@ -39,7 +40,7 @@ from pathlib import Path
 import zmq
 from jupyter_client import BlockingKernelClient
 
-from autograder import isolation
+from autograder import isolation, machine_cache
 from autograder.cgroup import Cgroup, available_controllers
 from autograder.course import STUDENT_LIBRARY
 
@@ -91,9 +92,19 @@ def sandbox_python():
 
 @functools.lru_cache(maxsize=4)
 def font_cache(python):
-    """(file name, bytes) of matplotlib's font list as `python` builds it, or None. Made once per
-    grader process, with no student code, and copied into every kernel's new MPLCONFIGDIR: else
-    each kernel spends a fifth of a CPU second building its own when the notebook imports pyplot."""
+    """(file name, bytes) of matplotlib's font list as `python` builds it, or None. Made with no
+    student code, kept in the machine cache until matplotlib or the system's fonts change, and
+    copied into every kernel's new MPLCONFIGDIR: else each kernel spends a fifth of a CPU second
+    building its own when the notebook imports pyplot."""
+    packages = sorted(glob.glob(str(Path(python).parent.parent / "lib" / "python3*" / "site-packages" / "matplotlib*")))
+    fonts = [os.path.join(d, f) for d, _, files in os.walk(isolation.FONTS) for f in files]
+    found = machine_cache.cached("fontlist", machine_cache.stamp([python, *packages, *sorted(fonts)]),
+                                 lambda: _build_font_list(python))
+    return (found[0], found[1].encode()) if found else None
+
+
+def _build_font_list(python):
+    """[file name, text] of the font list `python`'s matplotlib builds in an empty MPLCONFIGDIR."""
     with tempfile.TemporaryDirectory() as tmp:
         try:
             proc = subprocess.run([python, "-I", "-c", "import matplotlib.font_manager"], capture_output=True,
@@ -101,7 +112,7 @@ def font_cache(python):
         except OSError:   # no such interpreter: the kernel's own start says so
             return None
         found = sorted(Path(tmp).glob("fontlist-*.json"))
-        return (found[0].name, found[0].read_bytes()) if proc.returncode == 0 and found else None
+        return [found[0].name, found[0].read_bytes().decode()] if proc.returncode == 0 and found else None
 
 
 CGROUP_WORDS = {"cpu_cores": "CPU share", "memory_bytes": "total memory", "processes": "process count"}
