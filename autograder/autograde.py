@@ -15,7 +15,7 @@ import traceback
 
 import nbformat
 
-from autograder import gradebook, hidden_data, isolation, leaderboard
+from autograder import gradebook, hidden_data, isolation, leaderboard, prestart
 from autograder.course import REPO, CourseError
 from autograder.pipeline import grade_submission, prepare, suite_version
 from autograder.suite import suite_path
@@ -77,8 +77,13 @@ def local_workers(workers, jobs):
 def _in_pool(jobs, workers):
     """Each job's outcome, from forked worker processes on this machine."""
     prepare(jobs[0][0])
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=prestart.enable)
+    try:
         yield from pool.imap_unordered(_grade_job, jobs)
+        pool.close()   # the workers exit by themselves, closing the kernels they started ahead
+        pool.join()
+    finally:
+        pool.terminate()
 
 
 def autograde(course, assignment, students=None, workers=None, policy=None, force=False, progress=True,

@@ -192,13 +192,12 @@ def _limits(policy, root):
 class Sandbox:
     """One kernel in one fresh directory. Use as a context manager; `close()` removes everything."""
 
-    def __init__(self, notebook_name, notebook_text, policy=None):
+    def __init__(self, notebook_name=None, notebook_text=None, policy=None):
         self.policy = policy or Policy()
         self.uid = isolation.sandbox_uid()
         self.dir = isolation.make_workdir(self.policy.disk_bytes)
         self.cgroup = Cgroup(f"course-sandbox-{self.dir.name}", self.policy)
         self.protections = protections(self.policy, self.cgroup.active)
-        (self.dir / notebook_name).write_text(notebook_text, encoding="utf-8")
         shutil.copytree(STUDENT_LIBRARY, self.dir / "coursekit",
                         ignore=shutil.ignore_patterns("__pycache__"))
         self.proc = None
@@ -209,6 +208,17 @@ class Sandbox:
         self.calls = 0
         self.given = False       # is the working directory the sandbox uid's yet?
         self.malformed = 0       # frames from the kernel that were not well-formed messages
+        self.ahead = False       # launched before it was needed: the next start() only waits for it
+        if notebook_name is not None:
+            self.add_notebook(notebook_name, notebook_text)
+
+    def add_notebook(self, name, text):
+        """Put the submission in the working directory (before its cells run; the kernel may
+        already be up, since it never reads the notebook itself)."""
+        path = self.dir / name
+        path.write_text(text, encoding="utf-8")
+        if self.given:
+            os.chown(path, self.uid, self.uid)
 
     def __enter__(self):
         return self
@@ -218,6 +228,22 @@ class Sandbox:
 
     # -- kernel lifecycle -------------------------------------------------------------------
     def start(self):
+        """A fresh kernel, answering (or the one launched ahead, once it answers)."""
+        if not self.ahead:
+            self._launch()
+        self.ahead = False
+        why = self._wait_until_ready(time.monotonic() + self.policy.startup_timeout)
+        if why:
+            self.kill()
+            raise KernelGone(f"the kernel did not start: {why}")
+
+    def launch_ahead(self):
+        """Start the kernel's process without waiting for it: it gets ready while the caller does
+        other work, and the next start() waits only for what is left."""
+        self._launch()
+        self.ahead = True
+
+    def _launch(self):
         self.stop()
         isolation.kill_uid(self.uid)   # nothing of an earlier kernel may race what we write next
         self.cgroup.kill()
@@ -251,10 +277,6 @@ class Sandbox:
         # No heartbeat channel: jupyter_client declares a kernel dead when one heartbeat takes over
         # a second, which a busy machine does to a healthy kernel. Life is judged by the process.
         self.client.start_channels(hb=False)
-        why = self._wait_until_ready(time.monotonic() + self.policy.startup_timeout)
-        if why:
-            self.kill()
-            raise KernelGone(f"the kernel did not start: {why}")
 
     def _prepare(self, home):
         """The kernel's connection file and log in a fresh .kernel folder, for a kernel that sees

@@ -16,9 +16,10 @@ import time
 
 import nbformat
 
+from autograder import prestart
 from autograder.boundary import StudentError, agent_source
 from autograder.notebook import graded_code_cells, locked_code_cells
-from autograder.sandbox import KernelGone, Sandbox
+from autograder.sandbox import KernelGone
 
 MAX_RESTARTS = 8
 # The stages of one submission's time in its kernel, in the result's timings (the floor is
@@ -39,7 +40,8 @@ class Session:
 
     def __init__(self, notebook, name, policy=None):
         self.notebook = notebook
-        self.sandbox = Sandbox(name, nbformat.writes(notebook), policy)
+        self.sandbox = prestart.take(policy)
+        self.sandbox.add_notebook(name, nbformat.writes(notebook))
         self.policy = self.sandbox.policy
         self.cells = {}          # cell index -> Execution, from the first run
         self.skip = set()        # cells that timed out or killed the kernel
@@ -93,6 +95,7 @@ class Session:
             try:
                 self.sandbox.start()
                 self.started = True
+                prestart.start_next(self.policy)   # while this submission runs
                 # the submission's time starts now: a machine slow to start a kernel costs it nothing
                 self.deadline = time.monotonic() + self.policy.submission_timeout
                 return
