@@ -411,3 +411,23 @@ def test_a_full_disk_then_exit_fails_the_calls_not_the_grader():
         with pytest.raises(StudentError, match="could not be restarted"):
             Student(session).f(1)
         assert [c["status"] for c in session.cell_report()] == ["dead"]
+
+
+# A student function that writes a frame of its own on the call socket (a student finds its number
+# by trying; here it is told) before it returns: a forged reply to another call number, which
+# must be dropped, with the true reply still read.
+FORGED_FRAME = """\
+import os
+def f(x, fd):
+    body = b'{"value": 1000}'
+    os.write(fd, len(body).to_bytes(8, "big") + (2**40).to_bytes(8, "big") + body)
+    return x + 1
+"""
+
+
+def test_a_forged_frame_on_the_call_socket_is_dropped_and_the_true_reply_read():
+    with Session(_nb(FORGED_FRAME), "s.ipynb") as session:
+        session.run_notebook()
+        student, fd = Student(session), session.sandbox.channel_fd
+        assert student.f(1, fd) == 2 and student.f(5, fd) == 6
+        assert session.sandbox.malformed == 2 and "2 message(s)" in session.notes()[0]
