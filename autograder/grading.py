@@ -264,14 +264,19 @@ def _normal_quantile(q):
 # correct sampler fails it) and is exact or conservative for it at the sample sizes the suites use.
 
 def normal_cdf(mean=0.0, std=1.0):
-    return lambda x: 0.5 * (1 + _erf((np.asarray(x) - mean) / (std * math.sqrt(2))))
+    return lambda x: np.interp((np.asarray(x, dtype=np.float64) - mean) / std, _Z, _PHI)
 
 
 def uniform_cdf(low, high):
     return lambda x: np.clip((np.asarray(x) - low) / (high - low), 0.0, 1.0)
 
 
-_erf = np.vectorize(math.erf, otypes=[float])
+# The standard normal CDF at a sample's every value: linear interpolation in a table of math.erf
+# (step h = 1e-3 on [-9, 9]; 0 and 1 beyond, within 1e-19), a hundred times faster than math.erf
+# per value. Its error is at most h**2 / 8 * max|pdf'| = 3.1e-8, and so is the change it makes to
+# a Kolmogorov-Smirnov statistic: nothing against the 1/sqrt(n) scale of the statistic.
+_Z = np.linspace(-9.0, 9.0, 18001)
+_PHI = np.array([0.5 * math.erfc(-z / math.sqrt(2)) for z in _Z])
 
 
 def ks_pvalue(sample, cdf):

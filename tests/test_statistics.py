@@ -1,5 +1,7 @@
 """The statistical checks hidden suites use fail a correct sampler no more often than they say, and
 fail the usual wrong samplers."""
+import math
+
 import numpy as np
 
 from autograder.grading import (binomial_bounds, dispersion_bounds, ks_pvalue, normal_cdf,
@@ -14,6 +16,15 @@ def test_ks_false_failure_rate_is_as_stated():
     rejected = sum(ks_pvalue(rng.uniform(-1, 1, 300), uniform_cdf(-1, 1))[1] < 0.01 for _ in range(RUNS))
     lo, hi = binomial_bounds(RUNS, 0.01, 1e-6)
     assert lo <= rejected <= hi, rejected
+
+
+def test_the_normal_cdf_is_within_its_stated_error_of_math_erfc():
+    z = np.concatenate([np.linspace(-12, 12, 200_001), [-np.inf, np.inf]])
+    exact = np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in z])
+    assert np.max(np.abs(normal_cdf(0, 1)(z) - exact)) <= 3.1e-8
+    x = np.random.default_rng(4).normal(3, 2, 1000)
+    exact = np.array([0.5 * math.erfc(-(v - 3) / (2 * math.sqrt(2))) for v in x])
+    assert np.max(np.abs(normal_cdf(3, 2)(x) - exact)) <= 3.1e-8
 
 
 def test_ks_rejects_wrong_distributions():
