@@ -49,6 +49,7 @@ WORKDIR_INODES = 65536   # files the grader may have to walk or remove, bounded 
 SANDBOX_HOME = Path("/home/student")   # where a kernel sees its working directory (with bubblewrap)
 KEYCTL = {"x86_64": 250, "aarch64": 219}.get(platform.machine())   # the keyctl syscall's number
 KEYCTL_JOIN_SESSION_KEYRING = 1
+PR_SET_PDEATHSIG = 1
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -122,6 +123,8 @@ def give_to(path, uid):
 def child_setup(limits, uid, unshare, cgroup):
     """The function run in the forked child before exec: its cgroup, namespaces (when bubblewrap
     does not make them), limits, then drop root and join a session keyring of its own."""
+    parent = os.getpid()
+
     def setup():
         cgroup.join()
         if unshare:
@@ -141,6 +144,11 @@ def child_setup(limits, uid, unshare, cgroup):
             # be there for the next sandbox of this worker
             if KEYCTL and _libc.syscall(KEYCTL, KEYCTL_JOIN_SESSION_KEYRING, None) < 0:
                 os._exit(97)
+        # Die with the worker starting us, from here until bubblewrap's own --die-with-parent: a
+        # worker killed right now leaves no kernel behind. Set last, as a change of uid clears it.
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(97)
     return setup
 
 

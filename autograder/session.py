@@ -23,7 +23,8 @@ from autograder.sandbox import KernelGone
 
 MAX_RESTARTS = 8
 # The stages of one submission's time in its kernel, in the result's timings (the floor is
-# "cells": the student's graded cells, run once).
+# "cells": the student's graded cells, run once). With a kernel started ahead (prestart.py),
+# "kernel_start" is what was left to wait for.
 STAGES = ("kernel_start", "cells", "provided_cells", "agent_boot", "calls")
 START_ATTEMPTS = 3
 _BOOT = ("exec(compile({source!r}, '<course agent>', 'exec'), _course_ns := {{'__name__': 'course_agent'}})\n"

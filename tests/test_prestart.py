@@ -3,8 +3,8 @@ nothing of any submission until it is given one, and is closed with its worker."
 import multiprocessing
 import os
 
-import nbformat
 import pytest
+from test_sandbox import _nb
 
 from autograder import isolation, prestart
 from autograder.boundary import Student
@@ -13,12 +13,6 @@ from autograder.session import Session
 
 pytestmark = pytest.mark.skipif(not isolation.allowlist_available(),
                                 reason="kernels start ahead only with bubblewrap (as root)")
-
-
-def _nb(*sources):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
-    return nb
 
 
 LOOK = "import os\ndef look():\n    return sorted(os.listdir('.')), os.getuid(), os.getpid()"
