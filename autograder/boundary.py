@@ -8,7 +8,7 @@ Hidden suites talk to a submission only through `Student`:
     stop = student.method(stopper, "step", 0.9, params)
     best = student.attr(stopper, "best_params")
 
-Arguments go out as plain data (autograder/agent/wire.py). Replies come back as untrusted text,
+Arguments go out as plain data (autograder/agent/wire.py). Replies come back as untrusted bytes,
 decoded under size limits into plain values; the grader never unpickles or evaluates them. A call
 that raises, overruns its deadline or kills the kernel becomes a StudentError the suite reports.
 
@@ -133,10 +133,10 @@ class Student:
         return lambda *args, **kwargs: self.call(target, *args, **kwargs)
 
     def _request(self, request, what):
-        text = wire.dumps(request, _encode_outgoing)
-        reply_text = self._transport.request(text, what)  # raises StudentError on timeout/crash
+        message = wire.dumps(request, _encode_outgoing)
+        answer = self._transport.request(message, what)  # raises StudentError on timeout/crash
         try:
-            reply = wire.loads(reply_text, _decode_incoming, self._limits)
+            reply = wire.loads(answer, _decode_incoming, self._limits)
         except wire.WireError as exc:
             raise StudentError("bad reply", f"{what} returned something that is not plain data: {exc}")
         if type(reply) is not dict or not (set(reply) == {"error"} or "value" in reply
@@ -212,5 +212,5 @@ class LocalTransport:
     def __init__(self, namespace):
         self.agent = make_agent(namespace)
 
-    def request(self, text, what):
-        return self.agent.handle(text)
+    def request(self, message, what):
+        return self.agent.handle(message)

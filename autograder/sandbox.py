@@ -78,7 +78,7 @@ class Execution:
     status: str                      # ok | error | timeout | dead
     stdout: str = ""
     error: dict = field(default_factory=dict)   # ename, evalue, traceback (student's own)
-    result: str = None                 # a call's reply text
+    result: bytes = None               # a call's reply message (wire.py)
     seconds: float = 0.0
 
 
@@ -325,14 +325,21 @@ class Sandbox:
             reply = self._receive(self.client.get_shell_msg, 0.05)
             if reply is None or reply[1] != "kernel_info_reply":   # to any of our requests: a slow
                 continue                                             # kernel answers each late
-            # iopub subscriptions connect late: without one, an execution's output is lost
-            if self._receive(self.client.get_iopub_msg, 0.5) is None:
-                continue
-            while time.monotonic() < deadline:   # a kernel may print forever (a planted sitecustomize)
-                if self._receive(self.client.get_iopub_msg, 0.05) is None:
-                    break
-            return None
+            if self._idle_on_iopub(reply[0], deadline):
+                return None
         return f"no answer within {self.policy.startup_timeout:.0f} seconds"
+
+    def _idle_on_iopub(self, msg_id, deadline):
+        """Whether iopub brings the kernel's idle status after request `msg_id`, before half a
+        second passes with no message or `deadline`. iopub subscriptions connect late, and without
+        one an execution's output would be lost; this status shows that one is connected."""
+        while time.monotonic() < deadline:   # a kernel may print forever (a planted sitecustomize)
+            msg = self._receive(self.client.get_iopub_msg, 0.5)
+            if msg is None:
+                return False
+            if msg[:2] == (msg_id, "status") and msg[2].get("execution_state") == "idle":
+                return True
+        return False
 
     def _stderr_tail(self):
         """The end of what the kernel printed, read through our own descriptor (never by its path,
@@ -436,16 +443,16 @@ class Sandbox:
         socket is closed."""
         self.client.execute(code, store_history=False, allow_stdin=False, stop_on_error=False)
 
-    def call(self, text, timeout):
-        """One request to the agent's serve loop; never waits past `timeout` seconds, then kills
-        the kernel. Status "error": the loop is gone (the kernel lives, but something ended it)."""
+    def call(self, message, timeout):
+        """One request message (bytes) to the agent's serve loop, its reply the result; never waits
+        past `timeout` seconds, then kills the kernel. Status "error": the loop is gone (the kernel
+        lives, but something ended it)."""
         start = time.monotonic()
         deadline = start + timeout
         self.calls += 1
         number = self.calls.to_bytes(8, "big")
-        data = text.encode("utf-8")
         try:
-            self._send(len(data).to_bytes(8, "big") + number + data, deadline)
+            self._send(len(message).to_bytes(8, "big") + number + message, deadline)
             while True:
                 header = self._read(16, deadline)
                 size = int.from_bytes(header[:8], "big")
@@ -453,7 +460,7 @@ class Sandbox:
                     raise _ChannelClosed(f"a reply of {size} bytes (over {MAX_MESSAGE})")
                 body = self._read(size, deadline)
                 if header[8:] == number:
-                    return Execution("ok", result=body.decode("utf-8", "replace"), seconds=time.monotonic() - start)
+                    return Execution("ok", result=body, seconds=time.monotonic() - start)
                 self.malformed += 1   # a frame the kernel wrote itself, or a late reply
         except TimeoutError:
             self.kill()

@@ -118,8 +118,8 @@ class Session:
         except KernelGone:   # e.g. the student's code left a file that ends every new kernel
             self.ready = False
 
-    def request(self, text, what):
-        """boundary transport: one call into the sandbox, answered as untrusted text."""
+    def request(self, message, what):
+        """boundary transport: one call into the sandbox, answered as untrusted bytes."""
         if self._budget(1) <= 0:
             raise StudentError("deadline", f"{what} was not called: the notebook used up its "
                                            f"{self.policy.submission_timeout:.0f} seconds")
@@ -133,7 +133,7 @@ class Session:
         timeout = self._budget(self.policy.call_timeout)
         self.calls += 1
         with self._timed("calls"):
-            ex = self.sandbox.call(text, timeout)
+            ex = self.sandbox.call(message, timeout)
         if ex.status == "timeout":
             self.ready = False
             self.stuck[what] = f"it did not return within {timeout:.0f} seconds earlier"

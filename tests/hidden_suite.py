@@ -105,9 +105,9 @@ class CountingTransport(LocalTransport):
         super().__init__(namespace)
         self.calls = 0
 
-    def request(self, text, what):
+    def request(self, message, what):
         self.calls += 1
-        return super().request(text, what)
+        return super().request(message, what)
 
 
 @functools.lru_cache(maxsize=None)

@@ -37,33 +37,62 @@ def test_nan_round_trips():
     assert np.isnan(wire.loads(wire.dumps(float("nan"), _refuse), _no_tags))
 
 
-@pytest.mark.parametrize("text, why", [
-    ("not json", "not valid JSON"),
-    ('{"__ndarray__": "AAAA", "dtype": "object", "shape": [1]}', "unsupported dtype"),
-    ('{"__ndarray__": "AAAA", "dtype": "float64", "shape": [5]}', "do not match"),
-    ('{"__ndarray__": "!!!", "dtype": "float64", "shape": [0]}', "base64"),
-    ('{"__ndarray__": "", "dtype": "float64", "shape": [-1]}', "malformed shape"),
-    ('{"__ndarray__": "", "dtype": "float64", "shape": [4294967296, 4294967296]}', "malformed shape"),
-    ('{"__ndarray__": "", "dtype": "float64", "shape": [0, 1, 1, 1, 2147483647, 2147483647, 2147483647]}',
+def _message(header, arrays=b""):
+    """A message as wire.dumps lays one out: the header's length, the header, the array bytes."""
+    data = header.encode("utf-8") if isinstance(header, str) else header
+    return len(data).to_bytes(8, "big") + data + arrays
+
+
+@pytest.mark.parametrize("data, why", [
+    (_message("not json"), "not valid JSON"),
+    (_message(b'"\xff\xfe"'), "not valid JSON"),
+    (_message('{"__ndarray__": 0, "dtype": "object", "shape": [1]}', bytes(8)), "unsupported dtype"),
+    (_message('{"__ndarray__": 0, "dtype": "float64", "shape": [5]}', bytes(8)), "not where the header says"),
+    (_message('{"__ndarray__": 8, "dtype": "float64", "shape": [1]}', bytes(16)), "not where the header says"),
+    (_message('[{"__ndarray__": 0, "dtype": "float64", "shape": [1]}, '
+              '{"__ndarray__": 0, "dtype": "float64", "shape": [1]}]', bytes(16)), "not where the header says"),
+    (_message('{"__ndarray__": 0, "dtype": "float64", "shape": [1]}', bytes(9)), "belong to no array"),
+    (_message("1", b"x"), "belong to no array"),
+    (_message('{"__ndarray__": true, "dtype": "float64", "shape": [0]}'), "malformed start"),
+    (_message('{"__ndarray__": "AAAA", "dtype": "float64", "shape": [0]}'), "malformed start"),
+    (_message('{"__ndarray__": 0, "dtype": "float64", "shape": [-1]}'), "malformed shape"),
+    (_message('{"__ndarray__": 0, "dtype": "float64", "shape": [4294967296, 4294967296]}'), "malformed shape"),
+    (_message('{"__ndarray__": 0, "dtype": "float64", "shape": [65536, 65536]}'), "larger than"),
+    (_message('{"__ndarray__": 0, "dtype": "float64", "shape": [0, 1, 1, 1, 2147483647, 2147483647, 2147483647]}'),
      "unsupported shape"),
-    ('{"__scalar__": "1", "dtype": "float64"}', "does not fit"),
-    ('{"__scalar__": 1.5, "dtype": "int64"}', "does not fit"),
-    ('{"__scalar__": 300, "dtype": "uint8"}', "out of range"),
-    ('{"__scalar__": 1, "dtype": "object"}', "unsupported dtype"),
-    ('{"__handle__": "h1", "type": "x"}', "__handle__"),
-    ('{"__tuple__": 3}', "malformed"),
-    ('{"a": 1}', "malformed"),
-    ('[' * 50 + ']' * 50, "nested"),
-    ('"' + "x" * 200 + '"', "exceeds"),
+    (_message('{"__scalar__": "1", "dtype": "float64"}'), "does not fit"),
+    (_message('{"__scalar__": 1.5, "dtype": "int64"}'), "does not fit"),
+    (_message('{"__scalar__": 300, "dtype": "uint8"}'), "out of range"),
+    (_message('{"__scalar__": 1, "dtype": "object"}'), "unsupported dtype"),
+    (_message('{"__handle__": "h1", "type": "x"}'), "__handle__"),
+    (_message('{"__tuple__": 3}'), "malformed"),
+    (_message('{"a": 1}'), "malformed"),
+    (_message('[' * 50 + ']' * 50), "nested"),
+    (_message('"' + "x" * 200 + '"'), "exceeds"),
+    (_message("1")[:5], "shorter than its header"),
+    ((2**40).to_bytes(8, "big") + b"1", "shorter than its header"),
+    ('{"value": 1}', "not bytes"),
 ])
-def test_untrusted_text_is_refused(text, why):
+def test_untrusted_messages_are_refused(data, why):
     with pytest.raises(wire.WireError, match=why):
-        wire.loads(text, _no_tags, wire.Limits(max_text=100 if "x" * 10 in text else 10**6))
+        wire.loads(data, _no_tags, wire.Limits(max_message=100 if why == "exceeds" else 10**6))
 
 
 def test_item_count_is_limited():
     with pytest.raises(wire.WireError, match="more than"):
-        wire.loads(json.dumps(list(range(1000))), _no_tags, wire.Limits(max_items=100))
+        wire.loads(_message(json.dumps(list(range(1000)))), _no_tags, wire.Limits(max_items=100))
+
+
+def test_arrays_travel_as_their_bytes_after_the_header():
+    a, b = np.arange(3, dtype=np.int16), np.ones((2, 2), dtype=np.float32)
+    data = wire.dumps({"a": a, "b": [b]}, _refuse)
+    size = int.from_bytes(data[:8], "big")
+    assert json.loads(data[8:8 + size]) == {"__dict__": {
+        "a": {"__ndarray__": 0, "dtype": "int16", "shape": [3]},
+        "b": [{"__ndarray__": 6, "dtype": "float32", "shape": [2, 2]}]}}
+    assert data[8 + size:] == a.tobytes() + b.tobytes()
+    back = wire.loads(data, _no_tags)
+    assert back["a"].flags.writeable and np.array_equal(back["b"][0], b)
 
 
 def _student(**namespace):
@@ -114,8 +143,8 @@ def test_lying_objects_arrive_as_plain_values():
 
 def test_a_forged_reply_is_refused():
     class Forger:
-        def request(self, text, what):
-            return '{"__dict__": {"value": 1, "extra": 2}}'
+        def request(self, message, what):
+            return _message('{"__dict__": {"value": 1, "extra": 2}}')
 
     with pytest.raises(StudentError, match="malformed"):
         Student(Forger()).f()

@@ -72,7 +72,7 @@ def graded(tmp_path_factory):
     for student, nb in {"reference": reference, "hunter": fill(release_nb, reference_sources(A), first_cells=[HUNT])}.items():
         submit_directly(course, A, student, nb, files=reference_files(A))
 
-    execute, close = sandbox.Sandbox.execute, sandbox.Sandbox.close
+    execute, call, close = sandbox.Sandbox.execute, sandbox.Sandbox.call, sandbox.Sandbox.close
 
     def record(kind, data):   # workers are forked: they append to files the test reads after
         with open(log / kind, "a") as f:
@@ -84,7 +84,13 @@ def graded(tmp_path_factory):
     def watched_execute(self, code, timeout):
         record("sent", code)
         ex = execute(self, code, timeout)
-        record("received", ex.stdout + (ex.result or "") + json.dumps(ex.error))
+        record("received", ex.stdout + json.dumps(ex.error))
+        return ex
+
+    def watched_call(self, message, timeout):
+        record("sent", message)
+        ex = call(self, message, timeout)
+        record("received", ex.result or b"")
         return ex
 
     def watched_close(self):
@@ -95,6 +101,7 @@ def graded(tmp_path_factory):
 
     mp = pytest.MonkeyPatch()
     mp.setattr(sandbox.Sandbox, "execute", watched_execute)
+    mp.setattr(sandbox.Sandbox, "call", watched_call)
     mp.setattr(sandbox.Sandbox, "close", watched_close)
     try:
         results = commands.autograde(course, A, workers=2, progress=False)

@@ -36,14 +36,15 @@ class Agent:
         self._seeded = False      # did the request being decoded hold a Seed ...
         self._passed_back = set()  # ... or objects of this side (ids), passed back by handle?
 
-    def handle(self, request_text):
-        request = self._decode(request_text)
+    def handle(self, message):
+        """One request message (bytes) in, its reply message out."""
+        request = self._decode(message)
         before = [(where, _snapshot(v, self._passed_back)) for where, v in _arguments(request)]
         rng_before = np.random.get_state()
         try:
             value = self._dispatch(request)
             if self._seeded and request["op"] == "call" and not self._passed_back:
-                again = self._decode(request_text)   # fresh generators from the same seeds
+                again = self._decode(message)   # fresh generators from the same seeds
                 replay = {"replay": self._dispatch(again)}
             else:
                 replay = {}
@@ -63,9 +64,9 @@ class Agent:
             reply["global_rng"] = [_state(rng_before), _state(rng_after)]
         return dumps(reply, self._store)  # noqa: F821
 
-    def _decode(self, text):
+    def _decode(self, message):
         self._seeded, self._passed_back = False, set()
-        return loads(text, self._tagged)  # noqa: F821 - wire.py is sent first
+        return loads(message, self._tagged)  # noqa: F821 - wire.py is sent first
 
     def _dispatch(self, request):
         op, args, kwargs = request["op"], request.get("args", []), request.get("kwargs", {})
@@ -201,7 +202,7 @@ def _describe(exc):
 def serve(agent, fd):
     """Answer the grader's requests on the socket `fd` (a socketpair end the kernel inherited)
     until the grader closes it. A frame is its length and its call number (8 bytes each,
-    big-endian) then UTF-8 text; a reply carries its request's call number."""
+    big-endian) then a message (wire.py); a reply carries its request's call number."""
     import socket
 
     with socket.socket(fileno=fd) as channel:
@@ -214,11 +215,10 @@ def serve(agent, fd):
             if request is None:
                 return
             try:
-                reply = agent.handle(request.decode("utf-8"))
+                reply = agent.handle(request)
             except BaseException as exc:  # SystemExit from a student function: still an answer
                 reply = dumps({"error": _describe(exc)}, _refuse)  # noqa: F821
-            data = reply.encode("utf-8")
-            channel.sendall(len(data).to_bytes(8, "big") + number + data)
+            channel.sendall(len(reply).to_bytes(8, "big") + number + reply)
 
 
 def _read_exactly(channel, size):
