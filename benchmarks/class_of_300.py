@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from throughput import make_class, timed  # noqa: E402
+from throughput import make_class, timed, yardstick  # noqa: E402
 
 from autograder.demo import demo_assignments  # noqa: E402
 
@@ -29,8 +29,8 @@ def main():
     course_cmd = str(Path(sys.executable).parent / "course")
     engine = ["--dask", "local"] if args.dask else ["--workers", str(os.cpu_count())]
     total = 0.0
-    print(f"{os.cpu_count()} cores; {' '.join(engine)}; {args.sample} submissions graded per assignment, "
-          f"projected to {args.students}")
+    print(f"{os.cpu_count()} cores, yardstick {yardstick():.2f} s; {' '.join(engine)}; "
+          f"{args.sample} submissions graded per assignment, projected to {args.students}")
     print("| assignment | sample wall | per submission | class of %d |\n|---|---|---|---|" % args.students)
     with tempfile.TemporaryDirectory() as tmp:
         for a in demo_assignments():

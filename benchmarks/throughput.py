@@ -58,6 +58,15 @@ def make_class(root, assignment, n, strip_experiments):
     return course, students
 
 
+def yardstick():
+    """Seconds for 10**7 additions in a pure-Python loop: a yardstick of the machine's speed,
+    printed beside each figure so that figures from different machines can be compared."""
+    start, total = time.monotonic(), 0
+    for i in range(10**7):
+        total += i
+    return time.monotonic() - start
+
+
 def timed(command, cwd):
     start = time.monotonic()
     proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
@@ -77,7 +86,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         ours, students = make_class(Path(tmp) / "ours", a, n, strip_experiments=False)
         theirs, _ = make_class(Path(tmp) / "nbgrader", a, n, strip_experiments=True)
-        print(f"{n} submissions of {a} ({', '.join(f'{n // 3} {k}' for k in KINDS)}), {cores} cores")
+        print(f"{n} submissions of {a} ({', '.join(f'{n // 3} {k}' for k in KINDS)}), {cores} cores, "
+              f"yardstick {yardstick():.2f} s")
         rows = []
         for workers in sorted({1, cores}):
             wall = timed([str(bindir / "course"), "autograde", a, "--workers", str(workers), "--force",
