@@ -130,8 +130,8 @@ def autograde(course, assignment, students=None, workers=None, policy=None, forc
     else:
         outcomes = _in_pool(jobs, local_workers(workers, jobs))
     bar = _progress(len(jobs), progress)
-    if jobs:
-        for student, nb_name, result, restored in outcomes:
+    with gradebook.Recorder(course) as recorder:
+        for student, nb_name, result, restored in outcomes if jobs else ():
             folder = found[student]
             if result.get("suite_version", version) != version:   # a worker on another checkout
                 result, restored = error_result(
@@ -143,7 +143,7 @@ def autograde(course, assignment, students=None, workers=None, policy=None, forc
                 out.mkdir(parents=True, exist_ok=True)
                 (out / f"{assignment}.ipynb").write_text(restored, encoding="utf-8")
             if result["status"] != "error" and result["items"]:
-                gradebook.record(course, result, result["timestamp"])
+                recorder.record(result, result["timestamp"])
             if leaderboard.value(result) is not None:
                 result["notes"].append(f"Your name on the leaderboard: {leaderboard.pseudonym(course, student)}.")
             course.write_result(assignment, student, result)   # last: its presence means done

@@ -8,33 +8,73 @@ comments and hand-graded answer cells are never touched: the TA writes them in t
 import warnings
 from dataclasses import dataclass
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import BaseCell, Grade, Gradebook, MissingEntry, SubmittedNotebook
 from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 
 from autograder import notebook
 
 
-def record(course, result, timestamp=None):
-    scores = {entry["cell"]: entry["score"] for entry in result["items"].values()}
-    with warnings.catch_warnings(), Gradebook(course.gradebook_url) as gb:
-        # nbgrader 0.9.6's add_submission trips SQLAlchemy 2's autoflush warning; the rows are written
-        warnings.simplefilter("ignore", SAWarning)
-        gb.update_or_create_student(result["student"])
+class Recorder:
+    """Scores into the gradebook, one result after another, for a batch: the gradebook is opened
+    once (and only if something is recorded), and each result is committed on its own, so that
+    one recorded is one kept. No transaction stays open between results: the formgrader may
+    write at any time."""
+
+    def __init__(self, course):
+        self.course = course
+        self.gb = None
+        self.students = set()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.gb is not None:
+            self.gb.close()
+
+    def _open(self):
+        if self.gb is None:
+            self.gb = Gradebook(self.course.gradebook_url)
+            self.students = {s.id for s in self.gb.students}
+            self.gb.db.commit()
+        return self.gb
+
+    def record(self, result, timestamp=None):
+        gb = self._open()
+        scores = {entry["cell"]: entry["score"] for entry in result["items"].values()}
         try:
-            submission = gb.find_submission(result["assignment"], result["student"])
-        except MissingEntry:
-            submission = gb.add_submission(result["assignment"], result["student"])
-        if timestamp:
-            submission.timestamp = parse_utc(timestamp)
-        for submitted in submission.notebooks:
-            for grade in submitted.grades:
-                if grade.cell.name in scores:
-                    grade.auto_score = scores[grade.cell.name]
-                    grade.needs_manual_grade = False
-                elif grade.manual_score is None:
-                    grade.needs_manual_grade = True   # a free-response answer: the formgrader's job
-        gb.db.commit()
+            with warnings.catch_warnings():
+                # nbgrader 0.9.6's add_submission trips SQLAlchemy 2's autoflush warning; the rows are written
+                warnings.simplefilter("ignore", SAWarning)
+                if result["student"] not in self.students:
+                    gb.update_or_create_student(result["student"])
+                    self.students.add(result["student"])
+                try:
+                    submission = gb.find_submission(result["assignment"], result["student"])
+                except MissingEntry:
+                    submission = gb.add_submission(result["assignment"], result["student"])
+                if timestamp:
+                    submission.timestamp = parse_utc(timestamp)
+                # every grade of the submission with its cell's name, in one query (not one per grade)
+                grades = (gb.db.query(Grade, BaseCell.name).join(Grade.cell).join(Grade.notebook)
+                          .filter(SubmittedNotebook.assignment_id == submission.id))
+                for grade, cell in grades:
+                    if cell in scores:
+                        grade.auto_score = scores[cell]
+                        grade.needs_manual_grade = False
+                    elif grade.manual_score is None:
+                        grade.needs_manual_grade = True   # a free-response answer: the formgrader's job
+                gb.db.commit()
+        except BaseException:
+            gb.db.rollback()
+            raise
+
+
+def record(course, result, timestamp=None):
+    """One result into the gradebook (a batch uses one Recorder for all of its results)."""
+    with Recorder(course) as recorder:
+        recorder.record(result, timestamp)
 
 
 def add_students(course, students):

@@ -314,32 +314,23 @@ class Sandbox:
         return run
 
     def _wait_until_ready(self, deadline):
-        """None once the kernel answers on shell and publishes on iopub; else why it did not."""
-        asked = 0.0
-        while time.monotonic() < deadline:
+        """None once iopub brings the idle status that follows one of our kernel_info requests;
+        else why it did not come.
+
+        iopub's subscription connects late, and a status published before it is lost (and with it
+        an execution's output): the status shows that it is connected, and the shell's reply alone
+        would not. So requests go out again, ever less often, until one's status comes through."""
+        asked, interval, last = set(), 0.05, 0.0
+        while time.monotonic() < deadline:   # a kernel may print forever (a planted sitecustomize)
             if not self.alive():
                 return _death(self.proc.returncode) + self._stderr_tail()
-            if time.monotonic() - asked > 1:   # again each second, in case an early one went unanswered
-                self.client.kernel_info()
-                asked = time.monotonic()
-            reply = self._receive(self.client.get_shell_msg, 0.05)
-            if reply is None or reply[1] != "kernel_info_reply":   # to any of our requests: a slow
-                continue                                             # kernel answers each late
-            if self._idle_on_iopub(reply[0], deadline):
+            if time.monotonic() - last >= interval:
+                asked.add(self.client.kernel_info())
+                last, interval = time.monotonic(), min(2 * interval, 1.0)
+            msg = self._receive(self.client.get_iopub_msg, 0.02)
+            if msg and msg[0] in asked and msg[1] == "status" and msg[2].get("execution_state") == "idle":
                 return None
         return f"no answer within {self.policy.startup_timeout:.0f} seconds"
-
-    def _idle_on_iopub(self, msg_id, deadline):
-        """Whether iopub brings the kernel's idle status after request `msg_id`, before half a
-        second passes with no message or `deadline`. iopub subscriptions connect late, and without
-        one an execution's output would be lost; this status shows that one is connected."""
-        while time.monotonic() < deadline:   # a kernel may print forever (a planted sitecustomize)
-            msg = self._receive(self.client.get_iopub_msg, 0.5)
-            if msg is None:
-                return False
-            if msg[:2] == (msg_id, "status") and msg[2].get("execution_state") == "idle":
-                return True
-        return False
 
     def _stderr_tail(self):
         """The end of what the kernel printed, read through our own descriptor (never by its path,
