@@ -17,9 +17,11 @@ export MPLBACKEND := Agg
 # (which may sit in a private directory) and is built from the system interpreter, whose files
 # that user can read.
 SANDBOX_REQS := autograder/sandbox-requirements.txt
+# ... and what autograder/sandbox_site/install.py adds to it (matplotlib.pyplot loaded when used)
+SANDBOX_SITE := $(wildcard autograder/sandbox_site/*.py)
 ifeq ($(shell id -u),0)
 SANDBOX_BASE ?= $(firstword $(wildcard /usr/bin/python3) $(PYTHON))
-SANDBOX_ENV  ?= /opt/deepnets-course/sandbox-$(shell cat $(SANDBOX_REQS) | sha256sum | cut -c1-12)
+SANDBOX_ENV  ?= /opt/deepnets-course/sandbox-$(shell cat $(SANDBOX_REQS) $(SANDBOX_SITE) | sha256sum | cut -c1-12)
 else
 SANDBOX_BASE ?= $(PYTHON)
 SANDBOX_ENV  ?= $(CURDIR)/.venv-sandbox
@@ -46,7 +48,7 @@ ifeq ($(shell id -u),0)
 	$(call apt_install,chromium,chromium,the browser test will be skipped)
 endif
 
-$(STAMP): pyproject.toml student/pyproject.toml $(SANDBOX_REQS)
+$(STAMP): pyproject.toml student/pyproject.toml $(SANDBOX_REQS) $(SANDBOX_SITE)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
@@ -58,7 +60,8 @@ $(STAMP): pyproject.toml student/pyproject.toml $(SANDBOX_REQS)
 	$(BIN)/python -m pip uninstall -y -q rfc3987-syntax
 	test -f $(SANDBOX_ENV)/.ready || ( $(SANDBOX_BASE) -m venv $(SANDBOX_ENV) \
 	  && $(SANDBOX_ENV)/bin/python -m pip install -q -r $(SANDBOX_REQS) \
-	  && $(SANDBOX_ENV)/bin/python -m pip uninstall -y -q debugpy && touch $(SANDBOX_ENV)/.ready )
+	  && $(SANDBOX_ENV)/bin/python -m pip uninstall -y -q debugpy \
+	  && $(SANDBOX_ENV)/bin/python autograder/sandbox_site/install.py && touch $(SANDBOX_ENV)/.ready )
 	echo $(SANDBOX_ENV)/bin/python > $(VENV)/sandbox-python
 	# Wheels of the student library's dependencies: a test installs the library into a fresh
 	# environment from them, without the network.

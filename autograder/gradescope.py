@@ -82,6 +82,7 @@ PY="$(python311)" || { echo "setup.sh: grading needs Python 3.11 or newer" >&2; 
 "$PY" -m venv "$SANDBOX"
 "$SANDBOX/bin/python" -m pip install -q -r "$SOURCE/autograder/sandbox-requirements.txt"
 "$SANDBOX/bin/python" -m pip uninstall -y -q debugpy          # as the Makefile does
+"$SANDBOX/bin/python" "$SOURCE/autograder/sandbox_site/install.py"   # and this
 chmod -R a+rX "$SANDBOX"
 echo "$SANDBOX/bin/python" > "$GRADER/sandbox-python"   # where the grader finds it
 """,

@@ -431,3 +431,28 @@ def test_a_forged_frame_on_the_call_socket_is_dropped_and_the_true_reply_read():
         student, fd = Student(session), session.sandbox.channel_fd
         assert student.f(1, fd) == 2 and student.f(5, fd) == 6
         assert session.sandbox.malformed == 2 and "2 message(s)" in session.notes()[0]
+
+
+def test_pyplot_loads_when_first_used_and_then_plots_as_usual():
+    # Setup cells import pyplot (and run again as provided cells); graded cells seldom plot.
+    setup = "import numpy as np\nimport matplotlib.pyplot as plt\nfrom coursekit.plotting import subplots"
+    with Sandbox("s.ipynb", "{}") as sb:
+        sb.start()
+        _run(sb, setup)
+        _run(sb, setup)
+        assert _run(sb, "import sys\nprint('matplotlib.figure' in sys.modules)") == "False\n"
+        shown = _run(sb, "fig, axes = subplots(1, 2)\naxes[0].plot(np.arange(3))\nfig.savefig('p.png')\n"
+                         "plt.figure()\nimport os, sys\nprint(plt.get_backend(), len(plt.get_fignums()), "
+                         "os.path.getsize('p.png') > 1000, type(sys.modules['matplotlib.pyplot']).__name__)")
+        assert shown == "Agg 2 True module\n"
+
+
+def test_pyplot_is_lazy_only_in_the_sandbox_environment():
+    import importlib.util
+    import subprocess
+
+    from autograder.sandbox import sandbox_python
+
+    probe = "import sys, matplotlib.pyplot; print(type(sys.modules['matplotlib.pyplot']).__name__)"
+    assert subprocess.run([sandbox_python(), "-c", probe], capture_output=True, text=True).stdout == "_LazyModule\n"
+    assert importlib.util.find_spec("course_lazy_imports") is None   # not in the grader's, nor a student's
