@@ -7,11 +7,14 @@ scheduler's `allowed-failures`) becomes an "error" result with a reason, graded 
 run, and the rest of the batch goes on.
 
 Each worker must run one task at a time (one thread): a grading job pins one BLAS thread and runs
-one sandboxed kernel, whose uids are numbered by the worker's process id. Workers need the same
+one sandboxed kernel, whose uids are numbered by the worker's process id, and starts the kernel
+of its next job while it grades (autograder/prestart.py). Workers need the same
 repository and sandbox environment (`make setup`), and the course directory at the same path.
 """
+import contextlib
 import uuid
 
+from autograder import prestart
 from autograder.autograde import INTERNAL_ERROR, _grade_job, error_result, local_workers
 from autograder.course import CourseError
 
@@ -46,10 +49,15 @@ def grade(jobs, address, workers=None):
                 raise CourseError(f"Dask worker {threaded[0]} runs several threads; grading needs one per "
                                   f"worker process (start workers with --nthreads 1)")
             batch = uuid.uuid4().hex
-            futures = {client.submit(_grade_job, job, key=(f"grade-{job[0]}-{batch}", job[1]), pure=False,
-                                     retries=RETRIES): job for job in jobs}
-            for future in as_completed(futures):
-                yield _outcome(future, futures.pop(future))
+            client.run(prestart.enable)   # each worker starts its next kernel while it grades
+            try:
+                futures = {client.submit(_grade_job, job, key=(f"grade-{job[0]}-{batch}", job[1]), pure=False,
+                                         retries=RETRIES): job for job in jobs}
+                for future in as_completed(futures):
+                    yield _outcome(future, futures.pop(future))
+            finally:   # a worker lost meanwhile took its kernel with it; one unreachable uses it next time
+                with contextlib.suppress(OSError, TimeoutError):
+                    client.run(prestart.discard, on_error="ignore")
     finally:
         if cluster is not None:
             cluster.close()

@@ -5,10 +5,13 @@ A kernel started ahead is still a fresh sandbox of its own (its own directory, u
 namespaces). It is made before anyone knows which submission it will run, so it holds nothing of
 any submission until that submission's notebook is written in, and it serves one submission only.
 
-Only the workers of a local batch start kernels ahead (`enable` is their initializer), and only
-with bubblewrap, whose --die-with-parent ends such a kernel with its worker however the worker
-ends. A worker that exits normally closes it (a finalizer); one killed leaves its directory to the
-next batch's isolation.sweep_stale, like any sandbox of a killed worker.
+Only batch workers start kernels ahead (`enable`: the initializer of a local batch's workers, run
+on every worker of a Dask cluster when a batch starts), and only with bubblewrap, whose
+--die-with-parent ends such a kernel with the thread that started it, and so with its worker
+however the worker ends. A Dask worker grades in the one thread of its pool, which lives as long
+as the worker, and closes its kernel started ahead when the batch ends (`discard`, run on every
+worker); a local worker closes it as it exits (a finalizer). A worker killed leaves its directory
+to the next batch's isolation.sweep_stale, like any sandbox of a killed worker.
 """
 from multiprocessing import util
 
@@ -16,14 +19,16 @@ from autograder import isolation
 from autograder.sandbox import Policy, Sandbox
 
 _enabled = False
+_finalizer = None   # closes the kernel started ahead when a worker process exits
 _spare = None   # the sandbox whose kernel is starting for this worker's next submission
 
 
 def enable():
     """In a batch worker, before its first submission: start kernels ahead from now on."""
-    global _enabled
+    global _enabled, _finalizer
     _enabled = isolation.allowlist_available()
-    util.Finalize(None, discard, exitpriority=10)
+    if _finalizer is None:
+        _finalizer = util.Finalize(None, discard, exitpriority=10)
 
 
 def take(policy=None):

@@ -92,3 +92,22 @@ def test_a_submission_that_keeps_killing_workers_is_recorded_and_regraded(studen
     assert again["dask-slow"]["status"] == "graded"
     assert again["dask-right"] == other                             # not graded twice
     assert isolation.orphans() == []
+
+
+def _worker_state():
+    """Runs in each worker: (its pid, sandboxes it has made, whether it starts kernels ahead, whether
+    it holds one now)."""
+    from autograder import prestart
+    return os.getpid(), isolation._uids_used, prestart._enabled, prestart._spare is not None
+
+
+def test_dask_workers_start_each_next_kernel_ahead_and_close_it_when_the_batch_ends(students):
+    if not isolation.allowlist_available():
+        pytest.skip("kernels are started ahead only with bubblewrap (as root)")
+    course, names = students
+    with cluster.local_cluster(1) as one, Client(one) as client:
+        commands.autograde(course, A, names, force=True, progress=False, dask=one.scheduler_address)
+        [(pid, made, enabled, holding)] = client.run(_worker_state).values()
+    # a kernel per submission and one more, started ahead for a next that never came
+    assert enabled and made == len(names) + 1 and not holding
+    assert list(isolation.ROOT_SANDBOXES.glob(f"{pid}-*")) == [], "the last kernel started ahead is closed"
